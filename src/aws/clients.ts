@@ -1,0 +1,58 @@
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { S3Client } from '@aws-sdk/client-s3';
+
+/** The AWS clients a run may need, each built on first use: a destroy never loads RDS or S3. */
+export interface AwsClients {
+  region: string;
+  cloudFormation(): Promise<CloudFormationClient>;
+  rds(): Promise<RDSClient>;
+  s3(): Promise<S3Client>;
+}
+
+// Many PRs polling at once draw "Rate exceeded": the adaptive mode adds client-side rate limiting
+// on top of jittered retries, and ten attempts ride out a burst.
+const MAX_ATTEMPTS = 10;
+const USER_AGENT: [string, string][] = [['pr-env', '0.1.0']];
+
+export function resolveRegion(env: NodeJS.ProcessEnv = process.env): string {
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (!region) {
+    throw new Error(
+      'No AWS region: set AWS_REGION (aws-actions/configure-aws-credentials sets it from its aws-region input)',
+    );
+  }
+  return region;
+}
+
+function lazy<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= make());
+}
+
+export function createAwsClients(region: string, env: NodeJS.ProcessEnv = process.env): AwsClients {
+  const common = {
+    region,
+    maxAttempts: MAX_ATTEMPTS,
+    retryMode: 'adaptive',
+    customUserAgent: USER_AGENT,
+  };
+  return {
+    region,
+    cloudFormation: lazy(async () => {
+      const { CloudFormationClient } = await import('@aws-sdk/client-cloudformation');
+      return new CloudFormationClient(common);
+    }),
+    rds: lazy(async () => {
+      const { RDSClient } = await import('@aws-sdk/client-rds');
+      return new RDSClient(common);
+    }),
+    s3: lazy(async () => {
+      const { S3Client } = await import('@aws-sdk/client-s3');
+      // A custom endpoint (a local simulator, LocalStack, a VPC endpoint by IP) has no bucket
+      // subdomains: address buckets by path.
+      const forcePathStyle = Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+      return new S3Client({ ...common, forcePathStyle });
+    }),
+  };
+}

@@ -1,0 +1,53 @@
+import * as core from '@actions/core';
+import type { getOctokit } from '@actions/github';
+
+export type Octokit = ReturnType<typeof getOctokit>;
+
+/** Retries a rate-limited request at most this many times before giving up with a warning. */
+const RATE_LIMIT_RETRIES = 2;
+
+/**
+ * An Octokit that retries server errors (plugin-retry) and waits out primary and secondary rate
+ * limits (plugin-throttling, which honours `retry-after`). Loaded on first use: a run that
+ * reports nothing never pays for it.
+ */
+export async function createOctokit(token: string): Promise<Octokit> {
+  const [{ getOctokit: make }, { retry }, { throttling }] = await Promise.all([
+    import('@actions/github'),
+    import('@octokit/plugin-retry'),
+    import('@octokit/plugin-throttling'),
+  ]);
+  const onLimit =
+    (kind: string) =>
+    (
+      retryAfter: number,
+      options: { method: string; url: string },
+      _octokit: unknown,
+      retryCount: number,
+    ) => {
+      const again = retryCount < RATE_LIMIT_RETRIES;
+      core.warning(
+        `GitHub ${kind} rate limit on ${options.method} ${options.url}: ${again ? `retrying in ${retryAfter} s` : 'giving up'}`,
+      );
+      return again;
+    };
+  return make(
+    token,
+    {
+      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+      retry: { retries: 3 },
+    },
+    retry,
+    throttling,
+  );
+}
+
+export interface Repo {
+  owner: string;
+  repo: string;
+}
+
+export function splitRepository(fullName: string): Repo {
+  const [owner = '', repo = ''] = fullName.split('/');
+  return { owner, repo };
+}

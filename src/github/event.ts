@@ -1,0 +1,63 @@
+/** A pull request as far as pr-env cares: from the webhook payload or the REST API. */
+export interface PullRequestInfo {
+  number: number;
+  headSha: string;
+  /** `owner/repo` of the head; differs from the base for forks. */
+  headRepository?: string;
+  baseRepository: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  htmlUrl?: string;
+}
+
+/** The triggering event, reduced to what the intent decision reads. */
+export interface EventInfo {
+  name: string;
+  action?: string;
+  /** `owner/repo` the workflow runs in. */
+  repository: string;
+  pullRequest?: PullRequestInfo;
+  /** The label added or removed, for labeled/unlabeled. */
+  label?: string;
+}
+
+type Json = Record<string, unknown>;
+
+const obj = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {});
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** Reads a pull request from a webhook payload or an API response (same shape). */
+export function toPullRequestInfo(raw: unknown): PullRequestInfo | undefined {
+  const pr = obj(raw);
+  if (typeof pr.number !== 'number') return undefined;
+  const head = obj(pr.head);
+  const base = obj(pr.base);
+  return {
+    number: pr.number,
+    headSha: str(head.sha) ?? '',
+    headRepository: str(obj(head.repo).full_name),
+    baseRepository: str(obj(base.repo).full_name) ?? '',
+    state: pr.state === 'closed' ? 'closed' : 'open',
+    labels: Array.isArray(pr.labels) ? pr.labels.map((l) => str(obj(l).name) ?? '') : [],
+    htmlUrl: str(pr.html_url),
+  };
+}
+
+export function toEventInfo(name: string, payload: unknown, repository: string): EventInfo {
+  const body = obj(payload);
+  return {
+    name,
+    action: str(body.action),
+    repository,
+    pullRequest: toPullRequestInfo(body.pull_request),
+    label: str(obj(body.label).name),
+  };
+}
+
+/**
+ * A PR whose head lives in another repository: its code is a stranger's. A head repository that
+ * is gone (a deleted fork) counts as a fork too: what cannot be checked is not trusted.
+ */
+export function isFork(pr: PullRequestInfo): boolean {
+  return pr.headRepository !== pr.baseRepository;
+}

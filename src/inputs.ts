@@ -1,0 +1,200 @@
+import * as core from '@actions/core';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from './errors.js';
+import { parseBoolean, parseKeyValueLines, parseKeyValueLinesOrMap, parseNumber } from './parse.js';
+
+export const COMMANDS = ['auto', 'deploy', 'destroy', 'plan', 'sweep'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+/** Every input of action.yml, parsed and validated once. */
+export interface Settings {
+  /** Token for comments and deployments; empty when none was given (reporting is then skipped). */
+  githubToken: string;
+  /** `auto` derives the command from the event. */
+  command: Command;
+  /** The PR for events that carry none (workflow_dispatch, schedule). */
+  prNumber?: number;
+  /** Production Aurora cluster whose newest available snapshot seeds the environment. */
+  sourceDbCluster?: string;
+  /** An explicit snapshot identifier or ARN; skips resolution. */
+  snapshotIdentifier?: string;
+  /** Refuse a snapshot older than this; 0 means no limit. */
+  maxSnapshotAgeHours: number;
+  /** On update, move to the newest snapshot instead of keeping the stack's. */
+  refreshData: boolean;
+  stackPrefix: string;
+  /** Absolute path of the template to render. */
+  templatePath: string;
+  /** Parameter overrides, checked against the template's declarations at render time. */
+  parameters: Record<string, string>;
+  templateBucket?: string;
+  roleArn?: string;
+  /** Extra stack tags. */
+  tags: Record<string, string>;
+  timeoutMinutes: number;
+  /** 0 means the environment never expires. */
+  ttlHours: number;
+  requireLabel?: string;
+  comment: boolean;
+  deployment: boolean;
+  allowForks: boolean;
+}
+
+type ReadInput = (name: string) => string;
+
+const defaultReadInput: ReadInput = (name) => core.getInput(name);
+
+/**
+ * The bundled template: `templates/` beside `src/`. The bundler copies it into `dist/` and
+ * rewrites this path to the copy, so the bundle carries the template it was built with.
+ */
+export function bundledTemplatePath(): string {
+  return path.join(
+    path.dirname(fileURLToPath(import.meta.url)),
+    '..',
+    'templates',
+    'environment.yml',
+  );
+}
+
+const CLUSTER_ID = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
+const RDS_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(cluster|cluster-snapshot):[A-Za-z0-9:-]+$/;
+const SNAPSHOT_ID = /^[A-Za-z][A-Za-z0-9:-]{0,254}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const PARAMETER_KEY = /^[A-Za-z0-9]{1,255}$/;
+const PREFIX = /^[A-Za-z][A-Za-z0-9-]{0,39}$/;
+
+/**
+ * Reads every input, validating all of them before returning so that one run reports every
+ * problem at once. Throws InputError naming each input, its value and the expected form.
+ */
+export function getSettings(
+  readInput: ReadInput = defaultReadInput,
+  workspace = process.env.GITHUB_WORKSPACE ?? process.cwd(),
+): Settings {
+  const problems: string[] = [];
+  const read = (name: string) => readInput(name).trim();
+  function parsed<T>(name: string, parse: (raw: string) => T, fallback: T): T {
+    try {
+      return parse(readInput(name));
+    } catch (error) {
+      problems.push(`"${name}": ${(error as Error).message}`);
+      return fallback;
+    }
+  }
+  function matching(name: string, pattern: RegExp | RegExp[], expected: string) {
+    const value = read(name);
+    if (value === '') return undefined;
+    const patterns = Array.isArray(pattern) ? pattern : [pattern];
+    if (!patterns.some((p) => p.test(value))) {
+      problems.push(`"${name}": "${value}" is not valid: expected ${expected}`);
+    }
+    return value;
+  }
+
+  const githubToken = read('github-token');
+  if (githubToken) core.setSecret(githubToken);
+
+  const commandRaw = read('command') || 'auto';
+  const command = (COMMANDS as readonly string[]).includes(commandRaw)
+    ? (commandRaw as Command)
+    : undefined;
+  if (!command) {
+    problems.push(
+      `"command": "${commandRaw}" is not a command: expected one of ${COMMANDS.join(', ')}`,
+    );
+  }
+
+  const prNumber = read('pr-number')
+    ? parsed('pr-number', (raw) => parseNumber(raw, { min: 1, integer: true }), undefined)
+    : undefined;
+
+  const sourceDbCluster = matching(
+    'source-db-cluster',
+    [CLUSTER_ID, RDS_ARN],
+    'a DB cluster identifier (a letter, then letters, digits or hyphens, at most 63) or its ARN',
+  );
+  const snapshotIdentifier = matching(
+    'snapshot-identifier',
+    [SNAPSHOT_ID, RDS_ARN],
+    'a DB cluster snapshot identifier (rds:prod-2026-01-01-00-00 or my-snapshot) or its ARN',
+  );
+
+  const stackPrefix = read('stack-prefix') || 'pr-env';
+  if (!PREFIX.test(stackPrefix)) {
+    problems.push(
+      `"stack-prefix": "${stackPrefix}" cannot start a stack name: expected a letter, then letters, digits or hyphens (at most 40 characters)`,
+    );
+  }
+
+  const templateRaw = read('template');
+  const templatePath = templateRaw ? path.resolve(workspace, templateRaw) : bundledTemplatePath();
+  if (!existsSync(templatePath)) {
+    problems.push(
+      `"template": "${templateRaw || templatePath}" does not exist: expected a path to a CloudFormation template, relative to the workspace (${workspace})`,
+    );
+  }
+
+  const parameters = parsed('parameters', parseKeyValueLinesOrMap, {});
+  for (const key of Object.keys(parameters)) {
+    if (!PARAMETER_KEY.test(key)) {
+      problems.push(
+        `"parameters": "${key}" is not a parameter name: expected letters and digits only`,
+      );
+    }
+  }
+
+  const tags = parsed('tags', parseKeyValueLines, {});
+  for (const [key, value] of Object.entries(tags)) {
+    if (key.length > 128 || value.length > 256) {
+      problems.push(
+        `"tags": "${key}" is too long: expected keys of at most 128 and values of at most 256 characters`,
+      );
+    }
+    if (/^(aws|pr-env):/i.test(key)) {
+      problems.push(
+        `"tags": "${key}" uses a reserved prefix: keys may not start with "aws:" or "pr-env:"`,
+      );
+    }
+  }
+
+  const settings: Settings = {
+    githubToken,
+    command: command ?? 'auto',
+    prNumber,
+    sourceDbCluster,
+    snapshotIdentifier,
+    maxSnapshotAgeHours: parsed(
+      'max-snapshot-age-hours',
+      (raw) => parseNumber(raw || '0', { min: 0 }),
+      0,
+    ),
+    refreshData: parsed('refresh-data', parseBoolean, false),
+    stackPrefix,
+    templatePath,
+    parameters,
+    templateBucket: matching(
+      'template-bucket',
+      BUCKET,
+      'an S3 bucket name (3-63 lower-case letters, digits, dots or hyphens)',
+    ),
+    roleArn: matching(
+      'role-arn',
+      ROLE_ARN,
+      'an IAM role ARN (arn:aws:iam::123456789012:role/name)',
+    ),
+    tags,
+    // Fractions of a minute are allowed: tests and the benchmark use seconds.
+    timeoutMinutes: parsed('timeout-minutes', (raw) => parseNumber(raw || '60', { min: 0.01 }), 60),
+    ttlHours: parsed('ttl-hours', (raw) => parseNumber(raw || '72', { min: 0 }), 72),
+    requireLabel: read('require-label') || undefined,
+    comment: parsed('comment', (raw) => parseBoolean(raw || 'true'), true),
+    deployment: parsed('deployment', (raw) => parseBoolean(raw || 'true'), true),
+    allowForks: parsed('allow-forks', parseBoolean, false),
+  };
+  if (problems.length > 0) throw new InputError(problems);
+  return settings;
+}

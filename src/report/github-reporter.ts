@@ -1,0 +1,101 @@
+import * as core from '@actions/core';
+import { errorMessage } from '../errors.js';
+import { createOctokit, type Octokit, type Repo } from '../github/client.js';
+import { environmentName } from '../naming.js';
+import { upsertStickyComment } from './comment.js';
+import { createDeployment, deactivateEnvironment, setDeploymentStatus } from './deployment.js';
+import { renderComment } from './markdown.js';
+import type { RunReport } from './report.js';
+
+export interface GitHubReporterOptions {
+  token: string;
+  repo: Repo;
+  comment: boolean;
+  deployment: boolean;
+  runUrl?: string;
+}
+
+/**
+ * Everything pr-env tells GitHub: the sticky comment and the deployment. A GitHub failure is a
+ * warning, never a failed run: the environment matters more than the note about it.
+ */
+export class GitHubReporter {
+  private octokit?: Promise<Octokit>;
+  private deploymentId?: number;
+
+  constructor(private readonly options: GitHubReporterOptions) {}
+
+  private async attempt<T>(
+    what: string,
+    act: (octokit: Octokit) => Promise<T>,
+  ): Promise<T | undefined> {
+    if (!this.options.token) return undefined;
+    try {
+      this.octokit ??= createOctokit(this.options.token);
+      return await act(await this.octokit);
+    } catch (error) {
+      core.warning(`Could not ${what}: ${errorMessage(error)}`);
+      return undefined;
+    }
+  }
+
+  /** The API client, for reads that a run cannot do without (a dispatched PR's head). */
+  async client(): Promise<Octokit> {
+    if (!this.options.token) {
+      throw new Error(
+        '"github-token" is empty: it is needed to read the pull request from the API',
+      );
+    }
+    this.octokit ??= createOctokit(this.options.token);
+    return this.octokit;
+  }
+
+  async startDeployment(pr: number, ref: string): Promise<void> {
+    if (!this.options.deployment) return;
+    this.deploymentId = await this.attempt('create the GitHub deployment', async (octokit) => {
+      const id = await createDeployment(octokit, this.options.repo, {
+        ref,
+        environment: environmentName(pr),
+        description: `pr-env environment for #${pr}`,
+      });
+      await setDeploymentStatus(octokit, this.options.repo, id, {
+        state: 'in_progress',
+        logUrl: this.options.runUrl,
+        description: 'Deploying',
+      });
+      return id;
+    });
+  }
+
+  async finish(report: RunReport): Promise<void> {
+    if (report.prNumber === undefined) return;
+    const pr = report.prNumber;
+    // A skipped run speaks up only when it has something to say (a fork, a missing label).
+    const worthAComment = report.intent !== 'skip' || Boolean(report.note);
+    if (this.options.comment && worthAComment) {
+      await this.attempt(`update the comment on #${pr}`, (octokit) =>
+        upsertStickyComment(octokit, this.options.repo, pr, renderComment(report)),
+      );
+    }
+    if (!this.options.deployment) return;
+    if (report.intent === 'destroy' && report.outcome === 'success') {
+      await this.attempt(`mark the deployments of ${environmentName(pr)} inactive`, (octokit) =>
+        deactivateEnvironment(octokit, this.options.repo, environmentName(pr), this.options.runUrl),
+      );
+      return;
+    }
+    const id = this.deploymentId;
+    if (id === undefined) return;
+    await this.attempt('update the GitHub deployment', (octokit) =>
+      setDeploymentStatus(octokit, this.options.repo, id, {
+        state: report.outcome === 'success' ? 'success' : 'failure',
+        environmentUrl: report.environmentUrl,
+        logUrl: this.options.runUrl,
+        description:
+          report.outcome === 'success'
+            ? `Stack ${report.status ?? 'ready'}`
+            : (report.error ?? 'Failed'),
+      }),
+    );
+  }
+}

@@ -1,0 +1,39 @@
+import type { AwsClients } from '../aws/clients.js';
+import type { Clock } from '../clock.js';
+import type { Repo } from '../github/client.js';
+import type { Settings } from '../inputs.js';
+import { stackName } from '../naming.js';
+import type { GitHubReporter } from '../report/github-reporter.js';
+import type { RunReport } from '../report/report.js';
+import type { StackTarget } from '../stack/target.js';
+import { defaultPollPolicy } from '../stack/watch.js';
+
+/** What every command works with. */
+export interface RunContext {
+  settings: Settings;
+  repository: string;
+  repo: Repo;
+  aws: AwsClients;
+  github: GitHubReporter;
+  clock: Clock;
+  runId?: string;
+  /** Filled in as the run goes, so that a failure is reported with all that was known. */
+  report: RunReport;
+  /** Epoch milliseconds when waiting stops, from timeout-minutes. */
+  deadline: number;
+}
+
+export async function stackTarget(context: RunContext, pr: number): Promise<StackTarget> {
+  const name = stackName(context.settings.stackPrefix, context.repo.repo, pr);
+  context.report.stackName = name;
+  return {
+    cfn: await context.aws.cloudFormation(),
+    stackName: name,
+    owner: { repository: context.repository, pr },
+    deadline: context.deadline,
+    roleArn: context.settings.roleArn,
+    runId: context.runId,
+    poll: defaultPollPolicy(),
+    clock: context.clock,
+  };
+}

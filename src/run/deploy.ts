@@ -1,0 +1,114 @@
+import * as core from '@actions/core';
+import type { Stack } from '@aws-sdk/client-cloudformation';
+import { getPullRequest } from '../github/pulls.js';
+import type { PullRequestInfo } from '../github/event.js';
+import { expiresAt, stackTags, uniqueName } from '../naming.js';
+import { resolveSnapshot, SNAPSHOT_PARAMETERS, type SnapshotChoice } from '../snapshot.js';
+import { deployStack } from '../stack/deploy.js';
+import { outputsOf, parametersOf } from '../stack/describe.js';
+import {
+  buildParameters,
+  checkOverrides,
+  checkTemplateSize,
+  loadTemplate,
+  templateSource,
+  type LoadedTemplate,
+} from '../template/render.js';
+import { stackTarget, type RunContext } from './context.js';
+
+/** Checks what can be checked without AWS, so that bad input changes nothing. */
+export function loadCheckedTemplate(context: RunContext): LoadedTemplate {
+  const { settings } = context;
+  const loaded = loadTemplate(settings.templatePath);
+  checkOverrides(loaded, settings.parameters);
+  checkTemplateSize(loaded, settings.templateBucket);
+  if (needsSnapshot(loaded) && !settings.sourceDbCluster && !settings.snapshotIdentifier) {
+    throw new Error(
+      `"source-db-cluster" is required: template "${loaded.path}" restores a database (parameter ${SNAPSHOT_PARAMETERS.snapshot}); expected the identifier of the production Aurora cluster, or set "snapshot-identifier"`,
+    );
+  }
+  return loaded;
+}
+
+function needsSnapshot(loaded: LoadedTemplate): boolean {
+  return loaded.declared.has(SNAPSHOT_PARAMETERS.snapshot);
+}
+
+/** The PR as it is now: from the event when it carries one, else from the API. */
+export async function currentPullRequest(
+  context: RunContext,
+  number: number,
+  fromEvent: PullRequestInfo | undefined,
+): Promise<PullRequestInfo> {
+  if (fromEvent) return fromEvent;
+  const pr = await getPullRequest(await context.github.client(), context.repo, number);
+  if (pr.state === 'closed') {
+    throw new Error(`Pull request #${number} is closed: there is nothing to deploy`);
+  }
+  return pr;
+}
+
+/** Creates or updates the PR's environment. */
+export async function runDeploy(
+  context: RunContext,
+  prNumber: number,
+  fromEvent: PullRequestInfo | undefined,
+): Promise<void> {
+  const { settings, report } = context;
+  const loaded = loadCheckedTemplate(context);
+  const pr = await currentPullRequest(context, prNumber, fromEvent);
+  report.headSha = pr.headSha;
+  const target = await stackTarget(context, prNumber);
+  await context.github.startDeployment(prNumber, pr.headSha);
+
+  const plan = async (existing: Stack | undefined) => {
+    let snapshot: SnapshotChoice | undefined;
+    if (needsSnapshot(loaded)) {
+      snapshot = await resolveSnapshot(await context.aws.rds(), {
+        cluster: settings.sourceDbCluster,
+        explicit: settings.snapshotIdentifier,
+        stackParameters: existing && parametersOf(existing),
+        refresh: settings.refreshData,
+        maxAgeHours: settings.maxSnapshotAgeHours,
+        now: new Date(context.clock.now()),
+      });
+      report.snapshot = snapshot;
+      core.info(`Database: snapshot ${snapshot.arn} (${snapshot.source})`);
+    }
+    const actionValues: Record<string, string> = {
+      EnvironmentName: target.stackName,
+      PullRequestNumber: String(prNumber),
+      AppVersion: pr.headSha,
+      ...(snapshot && {
+        [SNAPSHOT_PARAMETERS.snapshot]: snapshot.arn,
+        [SNAPSHOT_PARAMETERS.engine]: snapshot.engine,
+        [SNAPSHOT_PARAMETERS.engineVersion]: snapshot.engineVersion,
+      }),
+    };
+    return {
+      parameters: buildParameters(loaded, actionValues, settings.parameters),
+      tags: stackTags({
+        repository: context.repository,
+        pr: prNumber,
+        headSha: pr.headSha,
+        // Every deploy moves the expiry: an environment lives as long as its PR is worked on.
+        expiresAt: expiresAt(new Date(context.clock.now()), settings.ttlHours),
+        extra: settings.tags,
+      }),
+      template: await templateSource(loaded, {
+        s3: context.aws.s3,
+        bucket: settings.templateBucket,
+        region: context.aws.region,
+        key: `pr-env/${target.stackName}/${uniqueName('template', context.runId)}.json`,
+      }),
+    };
+  };
+
+  const outcome = await deployStack(target, { plan });
+  const stack = outcome.stack;
+  report.operation = outcome.operation;
+  report.stackId = stack?.StackId;
+  report.status = stack?.StackStatus;
+  report.outputs = stack ? outputsOf(stack) : {};
+  report.environmentUrl = report.outputs.EnvironmentUrl;
+}
