@@ -1,6 +1,6 @@
 // Renders the README's inputs and outputs tables from action.yml, so the docs cannot drift:
-// `npx tsx scripts/action-tables.ts` prints them; test/unit/docs.test.ts fails if the README differs.
-import { readFileSync } from 'node:fs';
+// `npm run docs` rewrites them; test/unit/docs.test.ts fails if the README differs.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 
 interface ActionYaml {
@@ -32,7 +32,18 @@ export function actionTables(
   return { inputs, outputs };
 }
 
+/** Replaces the tables in the README between their markers. */
+export function withTables(readme: string, tables = actionTables()): string {
+  const replace = (text: string, name: string, table: string) =>
+    text.replace(
+      new RegExp(`(<!-- ${name}:start -->\n)[\\s\\S]*?(\n<!-- ${name}:end -->)`),
+      `$1${table}$2`,
+    );
+  return replace(replace(readme, 'inputs', tables.inputs), 'outputs', tables.outputs);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { inputs, outputs } = actionTables();
-  console.log(`${inputs}\n\n${outputs}`);
+  const readmeUrl = new URL('../README.md', import.meta.url);
+  writeFileSync(readmeUrl, withTables(readFileSync(readmeUrl, 'utf8')));
+  console.log('README.md tables rewritten from action.yml');
 }

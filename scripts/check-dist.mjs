@@ -1,27 +1,12 @@
 // Fails when dist/ is not what the sources bundle to now: the action runs dist/, not src/.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { bundle } from './bundle.mjs';
 
-const fresh = mkdtempSync(path.join(tmpdir(), 'pr-env-dist-'));
+const fresh = path.join(mkdtempSync(path.join(tmpdir(), 'pr-env-dist-')), 'dist');
 try {
-  execFileSync(
-    'npx',
-    [
-      'ncc',
-      'build',
-      'src/index.ts',
-      '-o',
-      fresh,
-      '--license',
-      'licenses.txt',
-      '--target',
-      'es2022',
-      '--quiet',
-    ],
-    { stdio: 'inherit' },
-  );
+  bundle(fresh);
   const list = (dir) => readdirSync(dir).sort();
   const committed = list('dist');
   const built = list(fresh);
@@ -37,5 +22,5 @@ try {
   }
   console.log('dist/ matches a fresh bundle');
 } finally {
-  rmSync(fresh, { recursive: true, force: true });
+  rmSync(path.dirname(fresh), { recursive: true, force: true });
 }

@@ -1,8 +1,10 @@
 import * as core from '@actions/core';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from './errors.js';
+import { isSecretOutputKey } from './report/report.js';
+import { parseTemplate, type CfnTemplate } from './template/cfn-yaml.js';
 import { parseBoolean, parseKeyValueLines, parseKeyValueLinesOrMap, parseNumber } from './parse.js';
 
 export const COMMANDS = ['auto', 'deploy', 'destroy', 'plan', 'sweep'] as const;
@@ -40,9 +42,58 @@ export interface Settings {
   comment: boolean;
   deployment: boolean;
   allowForks: boolean;
+  /** Let a deploy replace or remove the VPC, a subnet or the database without refresh-data. */
+  allowReplacement: boolean;
 }
 
 type ReadInput = (name: string) => string;
+
+const TEMPLATE_FORM =
+  'expected a CloudFormation template in YAML or JSON: a mapping with a "Resources" section';
+
+/**
+ * A user's template is read and parsed here, with the other inputs, so that a typo or a broken
+ * file is reported with every other problem and before anything is sent to AWS. The bundled
+ * template is the action's own and is tested with it.
+ */
+function checkTemplateFile(
+  raw: string,
+  file: string,
+  workspace: string,
+): { problem?: string; template?: CfnTemplate } {
+  const shown = raw || file;
+  if (!existsSync(file)) {
+    return {
+      problem: `"template": "${shown}" does not exist: expected a path to a CloudFormation template, relative to the workspace (${workspace})`,
+    };
+  }
+  if (!statSync(file).isFile()) {
+    return { problem: `"template": "${shown}" is not a file: ${TEMPLATE_FORM}` };
+  }
+  if (!raw) return {};
+  try {
+    return { template: parseTemplate(readFileSync(file, 'utf8'), file) };
+  } catch (error) {
+    // parseTemplate keeps js-yaml's error (with line and column) as the cause of a syntax error.
+    const { cause } = error as Error;
+    const why =
+      cause instanceof Error
+        ? `is not valid YAML (${cause.message.split('\n')[0]})`
+        : 'is not a CloudFormation template';
+    return { problem: `"template": "${shown}" ${why}: ${TEMPLATE_FORM}` };
+  }
+}
+
+/**
+ * Masks parameter values that are secrets: those the template declares NoEcho and those whose
+ * name says so. CloudFormation hides NoEcho values itself, but the log is the runner's.
+ */
+function maskSecretParameters(parameters: Record<string, string>, template?: CfnTemplate): void {
+  for (const [key, value] of Object.entries(parameters)) {
+    const noEcho = String(template?.Parameters?.[key]?.NoEcho ?? '').toLowerCase() === 'true';
+    if (value && (noEcho || isSecretOutputKey(key))) core.setSecret(value);
+  }
+}
 
 const defaultReadInput: ReadInput = (name) => core.getInput(name);
 
@@ -132,13 +183,11 @@ export function getSettings(
 
   const templateRaw = read('template');
   const templatePath = templateRaw ? path.resolve(workspace, templateRaw) : bundledTemplatePath();
-  if (!existsSync(templatePath)) {
-    problems.push(
-      `"template": "${templateRaw || templatePath}" does not exist: expected a path to a CloudFormation template, relative to the workspace (${workspace})`,
-    );
-  }
+  const checked = checkTemplateFile(templateRaw, templatePath, workspace);
+  if (checked.problem) problems.push(checked.problem);
 
   const parameters = parsed('parameters', parseKeyValueLinesOrMap, {});
+  maskSecretParameters(parameters, checked.template);
   for (const key of Object.keys(parameters)) {
     if (!PARAMETER_KEY.test(key)) {
       problems.push(
@@ -194,6 +243,7 @@ export function getSettings(
     comment: parsed('comment', (raw) => parseBoolean(raw || 'true'), true),
     deployment: parsed('deployment', (raw) => parseBoolean(raw || 'true'), true),
     allowForks: parsed('allow-forks', parseBoolean, false),
+    allowReplacement: parsed('allow-replacement', parseBoolean, false),
   };
   if (problems.length > 0) throw new InputError(problems);
   return settings;

@@ -13,7 +13,10 @@ import type { RunContext } from './run/context.js';
 import { runDeploy } from './run/deploy.js';
 import { runDestroy } from './run/destroy.js';
 import { skipNote } from './run/skip.js';
+import { runSweep } from './run/sweep.js';
+import { runPlan } from './run/plan.js';
 import { StackOperationError } from './stack/target.js';
+import { WatchTimeoutError } from './stack/watch.js';
 
 /** The action: inputs -> intent -> command -> report. Every failure ends in setFailed. */
 export async function run(): Promise<void> {
@@ -61,6 +64,7 @@ export async function run(): Promise<void> {
     if (context) {
       context.report.outcome = 'failure';
       context.report.error = errorMessage(error);
+      if (error instanceof WatchTimeoutError) context.report.status = error.lastStatus;
       if (error instanceof StackOperationError) {
         context.report.rootCause = error.rootCause;
         context.report.status = error.status;
@@ -83,9 +87,10 @@ async function execute(context: RunContext, intent: Intent): Promise<void> {
       context.report.note = skipNote(intent);
       core.notice(intent.reason);
       return;
-    case 'plan':
     case 'sweep':
-      throw new Error(`command "${intent.kind}" is not supported yet`);
+      return runSweep(context);
+    case 'plan':
+      return runPlan(context, intent.prNumber, intent.pullRequest);
   }
 }
 

@@ -51,12 +51,12 @@ export function parseKeyValueLinesOrMap(raw: string): Record<string, string> {
     parsed = load(raw, { schema: CORE_SCHEMA });
   } catch (error) {
     throw new Error(
-      `is neither Key=Value lines nor a valid YAML map (${(error as Error).message.split('\n')[0]})`,
+      `${quoted(raw)} is neither Key=Value lines nor a valid YAML map (${(error as Error).message.split('\n')[0]})`,
       { cause: error },
     );
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error('is neither Key=Value lines nor a YAML map');
+    throw new Error(`${quoted(raw)} is neither Key=Value lines nor a YAML map`);
   }
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(parsed)) {
@@ -66,6 +66,12 @@ export function parseKeyValueLinesOrMap(raw: string): Record<string, string> {
     result[key] = value === null ? '' : String(value);
   }
   return result;
+}
+
+/** The value for an error message: on one line, and short enough to read. */
+function quoted(raw: string): string {
+  const text = raw.trim().replace(/\r?\n/g, '\\n');
+  return `"${text.length > 80 ? `${text.slice(0, 80)}…` : text}"`;
 }
 
 function looksLikeYamlMap(raw: string): boolean {

@@ -1,8 +1,5 @@
-import {
-  DescribeDBClusterSnapshotsCommand,
-  type DBClusterSnapshot,
-  type RDSClient,
-} from '@aws-sdk/client-rds';
+// Types only: the RDS client is loaded on first use, so a destroy never pays for it.
+import type { DBClusterSnapshot, RDSClient } from '@aws-sdk/client-rds';
 import { withContext } from './errors.js';
 
 /** The snapshot an environment's database is restored from. */
@@ -26,14 +23,16 @@ export function chooseNewestSnapshot(
   cluster: string,
   { maxAgeHours, now }: { maxAgeHours: number; now: Date },
 ): DBClusterSnapshot {
-  const clusterId = clusterIdentifier(cluster);
-  const candidates = snapshots
-    .filter((s) => s.DBClusterIdentifier === clusterId && s.Status === 'available')
+  // RDS keeps identifiers in lower case and matches them case-insensitively.
+  const clusterId = clusterIdentifier(cluster).toLowerCase();
+  const ofCluster = snapshots.filter((s) => s.DBClusterIdentifier?.toLowerCase() === clusterId);
+  const candidates = ofCluster
+    .filter((s) => s.Status === 'available')
     .filter((s) => s.SnapshotCreateTime !== undefined)
     .sort((a, b) => b.SnapshotCreateTime!.getTime() - a.SnapshotCreateTime!.getTime());
   const newest = candidates[0];
   if (!newest) {
-    const others = snapshots.filter((s) => s.DBClusterIdentifier === clusterId).length;
+    const others = ofCluster.length;
     throw new Error(
       `Could not resolve a snapshot of cluster "${clusterId}": none is available` +
         (others > 0 ? ` (${others} found, none with status "available")` : ''),
@@ -76,6 +75,7 @@ export async function listClusterSnapshots(
   rds: RDSClient,
   cluster: string,
 ): Promise<DBClusterSnapshot[]> {
+  const { DescribeDBClusterSnapshotsCommand } = await import('@aws-sdk/client-rds');
   const snapshots: DBClusterSnapshot[] = [];
   let marker: string | undefined;
   try {
@@ -104,6 +104,7 @@ export async function findSnapshot(
   rds: RDSClient,
   identifier: string,
 ): Promise<DBClusterSnapshot | undefined> {
+  const { DescribeDBClusterSnapshotsCommand } = await import('@aws-sdk/client-rds');
   try {
     const found = await rds.send(
       new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: identifier }),

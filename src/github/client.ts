@@ -21,13 +21,13 @@ export async function createOctokit(token: string): Promise<Octokit> {
     (kind: string) =>
     (
       retryAfter: number,
-      options: { method: string; url: string },
+      options: { method: string; url: string } & Record<string, unknown>,
       _octokit: unknown,
       retryCount: number,
     ) => {
       const again = retryCount < RATE_LIMIT_RETRIES;
       core.warning(
-        `GitHub ${kind} rate limit on ${options.method} ${options.url}: ${again ? `retrying in ${retryAfter} s` : 'giving up'}`,
+        `GitHub ${kind} rate limit on ${options.method} ${requestPath(options)}: ${again ? `retrying in ${retryAfter} s` : 'giving up'}`,
       );
       return again;
     };
@@ -40,6 +40,14 @@ export async function createOctokit(token: string): Promise<Octokit> {
     retry,
     throttling,
   );
+}
+
+/** `/repos/{owner}/{repo}/…` with the request's own values, so a warning names the PR it is about. */
+function requestPath(options: { url: string } & Record<string, unknown>): string {
+  return options.url.replace(/\{(\w+)\}/g, (whole, key: string) => {
+    const value = options[key];
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : whole;
+  });
 }
 
 export interface Repo {

@@ -1,5 +1,6 @@
 import { formatRootCause } from '../stack/root-cause.js';
-import { publicOutputs, type RunReport } from './report.js';
+import type { PlannedChange } from '../stack/plan.js';
+import { publicOutputs, type RunReport, type SweepEntry } from './report.js';
 
 /** The hidden marker that finds pr-env's one comment among all of a PR's comments. */
 export const COMMENT_MARKER = '<!-- pr-env:sticky-comment -->';
@@ -32,6 +33,11 @@ function headline(report: RunReport): string {
   if (report.outcome === 'failure') {
     const what = report.intent === 'destroy' ? 'teardown' : 'deployment';
     return `❌ pr-env: ${what} failed${pr}`;
+  }
+  if (report.intent === 'plan' && report.outcome === 'success') return `📋 pr-env: plan${pr}`;
+  if (report.intent === 'sweep') {
+    const deleted = report.sweep?.filter((e) => e.outcome === 'deleted').length ?? 0;
+    return `🧹 pr-env sweep: ${deleted} environment(s) deleted, ${report.sweep?.filter((e) => e.outcome === 'kept').length ?? 0} kept`;
   }
   if (report.intent === 'destroy') {
     return report.operation === 'delete'
@@ -91,6 +97,10 @@ export function renderReport(report: RunReport): string {
   ) {
     lines.push('The stack and everything in it are gone, the database included.', '');
   }
+  if (report.plan) lines.push(...planSection(report.plan));
+  if (report.sweep) {
+    lines.push(...sweepTable(report.sweep), '');
+  }
   lines.push('| | |', '|---|---|');
   for (const [key, value] of facts(report)) {
     if (value) lines.push(`| **${key}** | ${escapeCell(value)} |`);
@@ -103,6 +113,55 @@ export function renderReport(report: RunReport): string {
     lines.push('', '</details>');
   }
   return lines.join('\n');
+}
+
+/** The change set as a table: one row per resource. Pure. */
+export function planTable(changes: PlannedChange[]): string[] {
+  if (changes.length === 0) return ['No changes.'];
+  return [
+    '| Action | Resource | Type | Replacement | Caused by |',
+    '|---|---|---|---|---|',
+    ...changes.map(
+      (c) =>
+        `| ${c.action} | ${code(c.logicalId)} | ${c.resourceType} | ${c.replacement || '–'} | ${escapeCell(c.causes.join(', ') || '–')} |`,
+    ),
+  ];
+}
+
+function planSection(plan: NonNullable<RunReport['plan']>): string[] {
+  const counts = ['Add', 'Modify', 'Remove']
+    .map(
+      (action) =>
+        `${plan.changes.filter((c) => c.action === action).length} to ${action.toLowerCase()}`,
+    )
+    .join(', ');
+  const lines = [
+    `**Plan** (${plan.type === 'CREATE' ? 'new stack' : 'update'}): ${counts}`,
+    '',
+    ...planTable(plan.changes),
+    '',
+  ];
+  if (plan.blocked.length > 0) {
+    lines.push(
+      `⚠️ **${plan.blocked.length} destructive change(s)** a deploy would stop at: ${plan.blocked
+        .map((c) => `${code(c.logicalId)} (${c.action === 'Remove' ? 'removed' : 'replaced'})`)
+        .join(', ')}. Set \`refresh-data\` or \`allow-replacement\` to accept them.`,
+      '',
+    );
+  }
+  return lines;
+}
+
+function sweepTable(entries: SweepEntry[]): string[] {
+  if (entries.length === 0) return ['No environments of this repository were found.'];
+  return [
+    '| Stack | PR | Decision | Why | Result |',
+    '|---|---|---|---|---|',
+    ...entries.map(
+      (e) =>
+        `| ${code(e.stackName)} | #${e.pr} | ${e.action} | ${escapeCell(e.reason)} | ${escapeCell(e.error ? `${e.outcome}: ${e.error}` : e.outcome)} |`,
+    ),
+  ];
 }
 
 /** The sticky PR comment: the report behind the hidden marker. Pure. */

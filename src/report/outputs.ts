@@ -1,11 +1,18 @@
 import * as core from '@actions/core';
-import { renderReport } from './markdown.js';
+import { planTable, renderReport } from './markdown.js';
 import { isSecretOutputKey, type RunReport } from './report.js';
 
-/** Sets the action's outputs from the report. Secret-looking stack outputs are masked first. */
+// A connection string carries a password under an innocent key (`DatabaseUrl`).
+const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/]+)@/gi;
+
+/**
+ * Sets the action's outputs from the report. Secret-looking stack outputs, and passwords inside
+ * URLs, are masked first: the runner hides a masked value from the log, and from outputs.
+ */
 export function setActionOutputs(report: RunReport): void {
   for (const [key, value] of Object.entries(report.outputs)) {
     if (isSecretOutputKey(key) && value) core.setSecret(value);
+    for (const [, password] of value.matchAll(URL_PASSWORD)) if (password) core.setSecret(password);
   }
   core.setOutput('stack-name', report.stackName ?? '');
   core.setOutput('stack-id', report.stackId ?? '');
@@ -14,10 +21,23 @@ export function setActionOutputs(report: RunReport): void {
   core.setOutput('snapshot-arn', report.snapshot?.arn ?? '');
   core.setOutput('environment-url', report.environmentUrl ?? '');
   core.setOutput('outputs', JSON.stringify(report.outputs));
+  if (report.plan) {
+    core.setOutput('has-changes', String(report.plan.changes.length > 0));
+    core.setOutput('changes-count', String(report.plan.changes.length));
+    core.setOutput('changes-markdown', planTable(report.plan.changes).join('\n'));
+  }
+}
+
+/** `scheme://user:***@host`: the text with the password of every URL in it blanked out. Pure. */
+export function redactUrlPasswords(text: string): string {
+  return text.replace(URL_PASSWORD, (url, password: string) =>
+    url.replace(`:${password}@`, ':***@'),
+  );
 }
 
 /** The same report as the PR comment, in the job summary. Without a summary file, nothing. */
 export async function writeJobSummary(report: RunReport): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(renderReport(report), true).write();
+  // The summary is shown to everyone who can see the run, and the runner does not mask it.
+  await core.summary.addRaw(redactUrlPasswords(renderReport(report)), true).write();
 }

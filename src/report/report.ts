@@ -1,5 +1,6 @@
 import type { RootCause } from '../stack/root-cause.js';
 import type { SnapshotChoice } from '../snapshot.js';
+import type { PlannedChange } from '../stack/plan.js';
 
 export type Operation = 'create' | 'update' | 'none' | 'delete' | 'skipped';
 
@@ -24,6 +25,19 @@ export interface RunReport {
   error?: string;
   /** Why nothing was done, and what a maintainer can do about it. */
   note?: string;
+  /** What a change set would do: for `plan`, and for a deploy the replacement guard stopped. */
+  plan?: { type: 'CREATE' | 'UPDATE'; changes: PlannedChange[]; blocked: PlannedChange[] };
+  /** What a sweep found and did, one entry per environment of the repository. */
+  sweep?: SweepEntry[];
+}
+
+export interface SweepEntry {
+  stackName: string;
+  pr: number;
+  action: 'delete' | 'keep';
+  reason: string;
+  outcome: 'kept' | 'pending' | 'deleted' | 'failed';
+  error?: string;
 }
 
 // Stack outputs are public to anyone who can read the PR. Whatever looks like a credential is

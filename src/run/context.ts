@@ -23,8 +23,12 @@ export interface RunContext {
   deadline: number;
 }
 
-export async function stackTarget(context: RunContext, pr: number): Promise<StackTarget> {
-  const name = stackName(context.settings.stackPrefix, context.repo.repo, pr);
+/** The PR's stack: named from the inputs, or as found (the sweeper finds stacks by their tags). */
+export async function stackTarget(
+  context: RunContext,
+  pr: number,
+  name = stackName(context.settings.stackPrefix, context.repo.repo, pr),
+): Promise<StackTarget> {
   context.report.stackName = name;
   return {
     cfn: await context.aws.cloudFormation(),

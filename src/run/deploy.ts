@@ -2,10 +2,11 @@ import * as core from '@actions/core';
 import type { Stack } from '@aws-sdk/client-cloudformation';
 import { getPullRequest } from '../github/pulls.js';
 import type { PullRequestInfo } from '../github/event.js';
-import { expiresAt, stackTags, uniqueName } from '../naming.js';
+import { expiresAt, stackTags, TAG, uniqueName } from '../naming.js';
 import { resolveSnapshot, SNAPSHOT_PARAMETERS, type SnapshotChoice } from '../snapshot.js';
-import { deployStack } from '../stack/deploy.js';
-import { outputsOf, parametersOf } from '../stack/describe.js';
+import { deployStack, type DeployPlan } from '../stack/deploy.js';
+import { blockedReplacements, ReplacementBlockedError, toPlannedChanges } from '../stack/plan.js';
+import { outputsOf, parametersOf, tagsOf } from '../stack/describe.js';
 import {
   buildParameters,
   checkOverrides,
@@ -48,20 +49,18 @@ export async function currentPullRequest(
   return pr;
 }
 
-/** Creates or updates the PR's environment. */
-export async function runDeploy(
+/**
+ * Works out what to send CloudFormation once the stack's starting state is known: an update keeps
+ * the stack's snapshot, a create resolves the newest.
+ */
+export function planBuilder(
   context: RunContext,
-  prNumber: number,
-  fromEvent: PullRequestInfo | undefined,
-): Promise<void> {
+  loaded: LoadedTemplate,
+  pr: PullRequestInfo,
+  stackName: string,
+): (existing: Stack | undefined) => Promise<DeployPlan> {
   const { settings, report } = context;
-  const loaded = loadCheckedTemplate(context);
-  const pr = await currentPullRequest(context, prNumber, fromEvent);
-  report.headSha = pr.headSha;
-  const target = await stackTarget(context, prNumber);
-  await context.github.startDeployment(prNumber, pr.headSha);
-
-  const plan = async (existing: Stack | undefined) => {
+  return async (existing) => {
     let snapshot: SnapshotChoice | undefined;
     if (needsSnapshot(loaded)) {
       snapshot = await resolveSnapshot(await context.aws.rds(), {
@@ -76,8 +75,8 @@ export async function runDeploy(
       core.info(`Database: snapshot ${snapshot.arn} (${snapshot.source})`);
     }
     const actionValues: Record<string, string> = {
-      EnvironmentName: target.stackName,
-      PullRequestNumber: String(prNumber),
+      EnvironmentName: stackName,
+      PullRequestNumber: String(pr.number),
       AppVersion: pr.headSha,
       ...(snapshot && {
         [SNAPSHOT_PARAMETERS.snapshot]: snapshot.arn,
@@ -89,22 +88,48 @@ export async function runDeploy(
       parameters: buildParameters(loaded, actionValues, settings.parameters),
       tags: stackTags({
         repository: context.repository,
-        pr: prNumber,
+        pr: pr.number,
         headSha: pr.headSha,
-        // Every deploy moves the expiry: an environment lives as long as its PR is worked on.
-        expiresAt: expiresAt(new Date(context.clock.now()), settings.ttlHours),
+        // The expiry is set when the environment is created and kept on update, so that a re-run
+        // with nothing new is a true no-op; moving it is an explicit act.
+        expiresAt:
+          (existing && tagsOf(existing)[TAG.expiresAt]) ||
+          expiresAt(new Date(context.clock.now()), settings.ttlHours),
         extra: settings.tags,
       }),
       template: await templateSource(loaded, {
         s3: context.aws.s3,
         bucket: settings.templateBucket,
         region: context.aws.region,
-        key: `pr-env/${target.stackName}/${uniqueName('template', context.runId)}.json`,
+        key: `pr-env/${stackName}/${uniqueName('template', context.runId)}.json`,
       }),
     };
   };
+}
 
-  const outcome = await deployStack(target, { plan });
+/** Creates or updates the PR's environment. */
+export async function runDeploy(
+  context: RunContext,
+  prNumber: number,
+  fromEvent: PullRequestInfo | undefined,
+): Promise<void> {
+  const { settings, report } = context;
+  const loaded = loadCheckedTemplate(context);
+  const pr = await currentPullRequest(context, prNumber, fromEvent);
+  report.headSha = pr.headSha;
+  const target = await stackTarget(context, prNumber);
+  await context.github.startDeployment(prNumber, pr.headSha);
+
+  const outcome = await deployStack(target, {
+    plan: planBuilder(context, loaded, pr, target.stackName),
+    review: (changes) => {
+      const planned = toPlannedChanges(changes);
+      const blocked = blockedReplacements(planned, settings);
+      if (blocked.length === 0) return;
+      report.plan = { type: 'UPDATE', changes: planned, blocked };
+      throw new ReplacementBlockedError(target.stackName, blocked);
+    },
+  });
   const stack = outcome.stack;
   report.operation = outcome.operation;
   report.stackId = stack?.StackId;

@@ -68,7 +68,11 @@ export async function prepareChangeSet(
   let interval = poll.fastMs;
   for (;;) {
     const described = await cfn.send(
-      new DescribeChangeSetCommand({ ChangeSetName: id, StackName: stackId }),
+      new DescribeChangeSetCommand({
+        ChangeSetName: id,
+        StackName: stackId,
+        IncludePropertyValues: true,
+      }),
     );
     if (described.Status === 'CREATE_COMPLETE') {
       return { kind: 'ready', id, stackId, changes: await allChanges(cfn, id, stackId, described) };
@@ -99,7 +103,12 @@ async function allChanges(
   let nextToken = first.NextToken;
   while (nextToken) {
     const page = await cfn.send(
-      new DescribeChangeSetCommand({ ChangeSetName: id, StackName: stackId, NextToken: nextToken }),
+      new DescribeChangeSetCommand({
+        ChangeSetName: id,
+        StackName: stackId,
+        NextToken: nextToken,
+        IncludePropertyValues: true,
+      }),
     );
     changes.push(...(page.Changes ?? []));
     nextToken = page.NextToken;

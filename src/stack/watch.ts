@@ -68,6 +68,18 @@ export async function watchOperation(
   cfn: CloudFormationClient,
   request: WatchRequest,
 ): Promise<WatchResult> {
+  core.startGroup(`Stack events: ${request.stackName}`);
+  try {
+    return await followEvents(cfn, request);
+  } finally {
+    core.endGroup();
+  }
+}
+
+async function followEvents(
+  cfn: CloudFormationClient,
+  request: WatchRequest,
+): Promise<WatchResult> {
   const clock = request.clock ?? systemClock;
   const poll = request.poll ?? defaultPollPolicy();
   const onEvent = request.onEvent ?? ((event) => core.info(formatEvent(event)));
@@ -76,16 +88,19 @@ export async function watchOperation(
   const inFlight = new Set<string>();
   let lastStatus = 'unknown';
   let interval = poll.fastMs;
+  // Grows while CloudFormation throttles the watcher, on top of the usual pace; reset on success.
+  let backoff = 0;
 
   for (;;) {
     let fresh: StackEvent[] = [];
     try {
       fresh = await readNewEvents(cfn, request.stackId, request.token, seen);
+      backoff = 0;
     } catch (error) {
       // The SDK has already retried a throttled call; the watcher backs off rather than fail a
       // deployment that is going fine.
       if (!isThrottling(error)) throw error;
-      interval = Math.min(interval * 2, poll.slowMs * 2);
+      backoff = Math.min(Math.max(backoff, interval) * 2, poll.slowMs * 4);
     }
     for (const event of fresh) {
       seen.add(event.EventId ?? '');
@@ -109,7 +124,9 @@ export async function watchOperation(
     }
     if (inFlight.size > 0) interval = poll.slowMs;
     else interval = fresh.length > 0 ? poll.fastMs : Math.min(interval * 2, poll.slowMs);
-    await clock.sleep(Math.max(0, Math.min(interval, request.deadline - clock.now())));
+    await clock.sleep(
+      Math.max(0, Math.min(Math.max(interval, backoff), request.deadline - clock.now())),
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Parameter } from '@aws-sdk/client-cloudformation';
 import { withContext } from '../errors.js';
 import type { TemplateSource } from '../stack/change-set.js';
@@ -96,6 +96,7 @@ export async function templateSource(
   if (bodySize(loaded) <= TEMPLATE_BODY_LIMIT || !upload.bucket)
     return { TemplateBody: loaded.body };
   const s3 = await upload.s3();
+  const { PutObjectCommand } = await import('@aws-sdk/client-s3');
   try {
     await s3.send(
       new PutObjectCommand({

@@ -1,0 +1,67 @@
+import { assertOwnedBy, describeStack } from '../stack/describe.js';
+import { deleteChangeSet, prepareChangeSet } from '../stack/change-set.js';
+import { blockedReplacements, toPlannedChanges } from '../stack/plan.js';
+import { deleteOwnedStack } from '../stack/settle.js';
+import { nextStep } from '../stack/status.js';
+import { uniqueName } from '../naming.js';
+import { stackTarget, type RunContext } from './context.js';
+import { currentPullRequest, loadCheckedTemplate, planBuilder } from './deploy.js';
+import type { PullRequestInfo } from '../github/event.js';
+
+/**
+ * Shows what a deploy would do, and changes nothing: the change set is deleted, and so is the
+ * empty REVIEW_IN_PROGRESS stack a CREATE change set leaves behind.
+ */
+export async function runPlan(
+  context: RunContext,
+  prNumber: number,
+  fromEvent: PullRequestInfo | undefined,
+): Promise<void> {
+  const { report, settings } = context;
+  const loaded = loadCheckedTemplate(context);
+  const pr = await currentPullRequest(context, prNumber, fromEvent);
+  report.headSha = pr.headSha;
+  const target = await stackTarget(context, prNumber);
+  const existing = await describeStack(target.cfn, target.stackName);
+  if (existing) assertOwnedBy(existing, target.owner);
+  const step = nextStep(existing?.StackStatus, 'deploy');
+  report.operation = 'none';
+  report.status = existing?.StackStatus;
+  report.stackId = existing?.StackId;
+  if (step !== 'create' && step !== 'update') {
+    report.note = `Stack "${target.stackName}" is ${existing?.StackStatus}: a deploy would first ${
+      step === 'wait'
+        ? 'wait for its current operation'
+        : step === 'continue-rollback'
+          ? 'continue its rollback'
+          : 'delete and recreate it'
+    }, so there is no change set to show yet.`;
+    return;
+  }
+  const type = step === 'create' ? 'CREATE' : 'UPDATE';
+  const plan = await planBuilder(
+    context,
+    loaded,
+    pr,
+    target.stackName,
+  )(step === 'update' ? existing : undefined);
+  const outcome = await prepareChangeSet(
+    target.cfn,
+    {
+      stackName: target.stackName,
+      type,
+      name: uniqueName('plan', context.runId),
+      ...plan,
+      roleArn: target.roleArn,
+      description: `pr-env plan for ${context.repository}#${prNumber}`,
+    },
+    target,
+  );
+  if (type === 'CREATE') await deleteOwnedStack(target, { StackId: outcome.stackId });
+  else await deleteChangeSet(target.cfn, outcome);
+  if (outcome.kind === 'failed') {
+    throw new Error(`Change set for stack "${target.stackName}" failed: ${outcome.reason}`);
+  }
+  const changes = outcome.kind === 'ready' ? toPlannedChanges(outcome.changes) : [];
+  report.plan = { type, changes, blocked: blockedReplacements(changes, settings) };
+}

@@ -1,0 +1,97 @@
+import * as core from '@actions/core';
+import {
+  DescribeStacksCommand,
+  type CloudFormationClient,
+  type Stack,
+} from '@aws-sdk/client-cloudformation';
+import { errorMessage } from '../errors.js';
+import { getPullRequest } from '../github/pulls.js';
+import type { RunReport, SweepEntry } from '../report/report.js';
+import { destroyStack } from '../stack/destroy.js';
+import { stackTarget, type RunContext } from './context.js';
+import { ownedStacks, sweepVerdict } from './sweep-decision.js';
+
+async function listAllStacks(cfn: CloudFormationClient): Promise<Stack[]> {
+  const stacks: Stack[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await cfn.send(new DescribeStacksCommand({ NextToken: nextToken }));
+    stacks.push(...(page.Stacks ?? []));
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return stacks.filter((s) => s.StackStatus !== 'DELETE_COMPLETE');
+}
+
+async function pullRequestState(
+  context: RunContext,
+  pr: number,
+): Promise<'open' | 'closed' | 'unknown'> {
+  try {
+    return (await getPullRequest(await context.github.client(), context.repo, pr)).state;
+  } catch (error) {
+    core.warning(`Keeping the environment of #${pr}: ${errorMessage(error)}`);
+    return 'unknown';
+  }
+}
+
+/**
+ * Deletes this repository's environments whose PR is closed or whose TTL has passed, and leaves
+ * every other stack alone. Deletions run side by side: each waits on its own stack.
+ */
+export async function runSweep(context: RunContext): Promise<void> {
+  const cfn = await context.aws.cloudFormation();
+  const owned = ownedStacks(await listAllStacks(cfn), context.repository);
+  const now = new Date(context.clock.now());
+  const entries: SweepEntry[] = [];
+  for (const { stack, pr } of owned) {
+    const verdict = sweepVerdict(stack, pr, await pullRequestState(context, pr), now);
+    entries.push({
+      stackName: stack.StackName ?? '',
+      ...verdict,
+      outcome: verdict.action === 'keep' ? 'kept' : 'pending',
+    });
+  }
+  context.report.sweep = entries;
+  core.info(
+    `Sweep: ${owned.length} environment(s) of ${context.repository}, ${entries.filter((e) => e.action === 'delete').length} to delete`,
+  );
+
+  await Promise.all(
+    entries
+      .filter((entry) => entry.action === 'delete')
+      .map(async (entry) => {
+        const startedAt = new Date(context.clock.now());
+        const target = await stackTarget(context, entry.pr, entry.stackName);
+        const prReport: RunReport = {
+          intent: 'destroy',
+          outcome: 'success',
+          repository: context.repository,
+          prNumber: entry.pr,
+          stackName: entry.stackName,
+          outputs: {},
+          startedAt,
+          finishedAt: startedAt,
+          runUrl: context.report.runUrl,
+          note: `Deleted by the sweeper: ${entry.reason}.`,
+        };
+        try {
+          const outcome = await destroyStack(target);
+          entry.outcome = 'deleted';
+          Object.assign(prReport, { operation: outcome.operation, status: outcome.status });
+        } catch (error) {
+          entry.outcome = 'failed';
+          entry.error = errorMessage(error);
+          Object.assign(prReport, { outcome: 'failure', error: entry.error });
+        }
+        prReport.finishedAt = new Date(context.clock.now());
+        await context.github.finish(prReport);
+      }),
+  );
+  context.report.stackName = undefined;
+  const failed = entries.filter((e) => e.outcome === 'failed');
+  if (failed.length > 0) {
+    throw new Error(
+      `The sweeper could not delete ${failed.map((e) => `"${e.stackName}" (${e.error})`).join('; ')}`,
+    );
+  }
+}

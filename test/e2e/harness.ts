@@ -1,0 +1,125 @@
+// Runs the bundled action the way a runner does: `node dist/index.js` as a process, with INPUT_*
+// variables, an event file, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, against the local AWS
+// simulator and fake GitHub API on 127.0.0.1.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { AwsSimulator, type AwsSimulatorOptions } from '../sim/aws/index.js';
+import { GitHubFake } from '../sim/github/index.js';
+import { createRunnerContext } from '../sim/github/runner.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const BUNDLE = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+export const ACTION_YML = fileURLToPath(new URL('../../action.yml', import.meta.url));
+export const TOKEN = 'ghs_e2eTestToken0123456789';
+
+export const OWNER = 'octo-org';
+export const REPO = 'shop';
+export const REPOSITORY = `${OWNER}/${REPO}`;
+export const CLUSTER = 'prod-db';
+
+export interface World {
+  aws: AwsSimulator;
+  gh: GitHubFake;
+  stop(): Promise<void>;
+}
+
+export async function startWorld(options: AwsSimulatorOptions = {}): Promise<World> {
+  const aws = await AwsSimulator.start({ resourceDelayMs: 20, changeSetDelayMs: 20, ...options });
+  const gh = await GitHubFake.start();
+  return {
+    aws,
+    gh,
+    async stop() {
+      await Promise.all([aws.stop(), gh.stop()]);
+    },
+  };
+}
+
+export interface ActionRun {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  durationMs: number;
+}
+
+export interface RunOptions {
+  eventName: string;
+  payload: unknown;
+  inputs?: Record<string, string>;
+  env?: Record<string, string>;
+  /** Kills the process after this long (a safety net; the action's own timeout should fire first). */
+  killAfterMs?: number;
+}
+
+/** Polling fast enough for a simulator whose resources settle in milliseconds. */
+export const FAST_POLL = { PR_ENV_POLL_FAST_MS: '50', PR_ENV_POLL_SLOW_MS: '200' };
+
+export async function runAction(world: World, options: RunOptions): Promise<ActionRun> {
+  const context = await createRunnerContext({
+    eventName: options.eventName,
+    payload: options.payload,
+    apiUrl: world.gh.url,
+    repository: REPOSITORY,
+    inputs: options.inputs ?? {},
+    actionYml: ACTION_YML,
+    githubToken: TOKEN,
+  });
+  const started = Date.now();
+  try {
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...context.env,
+      AWS_ENDPOINT_URL: world.aws.url,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIDE2ETEST',
+      AWS_SECRET_ACCESS_KEY: 'e2e-secret',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ...FAST_POLL,
+      ...options.env,
+    };
+    const child = spawn(process.execPath, [BUNDLE], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 45_000);
+    const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(killer);
+    return {
+      exitCode,
+      stdout,
+      stderr,
+      outputs: await context.readOutputs(),
+      summary: await context.readSummary(),
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    await context.cleanup();
+  }
+}
+
+/** The `::error::` lines of a run, decoded. */
+export function errors(run: ActionRun): string[] {
+  return run.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('::error'))
+    .map((line) =>
+      line
+        .slice(line.indexOf('::', 2) + 2)
+        .replace(/%0A/g, '\n')
+        .replace(/%25/g, '%'),
+    );
+}
+
+/** A commit SHA of its own for each number, as distinct in its first characters as real ones. */
+export function sha(n: number): string {
+  return createHash('sha1').update(`commit-${n}`).digest('hex');
+}

@@ -1,0 +1,291 @@
+/**
+ * A local AWS (CloudFormation, RDS, S3) for end-to-end tests, demos and benchmarks: one HTTP
+ * server on 127.0.0.1 that real SDK clients reach through `AWS_ENDPOINT_URL`.
+ *
+ *   const sim = await AwsSimulator.start({ resourceDelayMs: 50 });
+ *   process.env.AWS_ENDPOINT_URL = sim.url;
+ *   …
+ *   await sim.stop();
+ */
+import { setMaxListeners } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudFormationService } from './cloudformation.js';
+import { CallFaults, ResourceFaults } from './faults.js';
+import type {
+  FailResourceOptions,
+  HangOptions,
+  RateLimitOptions,
+  ThrottleOptions,
+} from './faults.js';
+import {
+  RdsService,
+  type Cluster,
+  type ClusterSeed,
+  type Snapshot,
+  type SnapshotSeed,
+} from './rds.js';
+import { ResourceProvider } from './resource-provider.js';
+import { loadResourceSpec } from './resource-spec.js';
+import { S3Service } from './s3.js';
+import { serve, type CallRecord, type Services } from './server.js';
+import type { StackEvent, StackRecord } from './stack-model.js';
+import { seedStack, type SeedStackOptions } from './stack-seeding.js';
+import { stackViewOf, type StackView } from './views.js';
+
+export type {
+  FailResourceOptions,
+  HangOptions,
+  RateLimitOptions,
+  ThrottleOptions,
+} from './faults.js';
+export type { Cluster, ClusterSeed, Snapshot, SnapshotSeed } from './rds.js';
+export type { CallRecord, Service } from './server.js';
+export type { SeedStackOptions } from './stack-seeding.js';
+export type { StackEvent } from './stack-model.js';
+export type { ChangeSetView, ResourceView, StackView } from './views.js';
+
+export interface AwsSimulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  region?: string;
+  accountId?: string;
+  /** Time each resource spends in each *_IN_PROGRESS step (default 20 ms). */
+  resourceDelayMs?: number;
+  /** Overrides of resourceDelayMs keyed by logical ID or by resource type (`AWS::RDS::DBCluster`). */
+  resourceDelays?: Record<string, number>;
+  /** CREATE_PENDING to CREATE_COMPLETE for a change set (default 20 ms). */
+  changeSetDelayMs?: number;
+  /** RDS cluster stopping/starting duration (default 50 ms). */
+  clusterTransitionMs?: number;
+  /** DescribeStacks page size without StackName (default 100). */
+  describeStacksPageSize?: number;
+  /** DescribeStackEvents page size (default 100). */
+  stackEventsPageSize?: number;
+  /**
+   * Live resources allowed per type across all stacks, e.g. the default EC2 quotas
+   * `{ 'AWS::EC2::VPC': 5, 'AWS::EC2::EIP': 5, 'AWS::EC2::InternetGateway': 5 }`. Off by default.
+   */
+  quotas?: Record<string, number>;
+}
+
+/** Calls that change something: anything but Describe*, List*, Get*, Validate*, Head*. */
+const READ_ONLY = /^(Describe|List|Get|Validate|Head)/;
+
+export class AwsSimulator {
+  /** `http://127.0.0.1:PORT`, for AWS_ENDPOINT_URL. */
+  readonly url: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** Every request received, in arrival order. */
+  readonly calls: CallRecord[];
+
+  private constructor(
+    private readonly server: Server,
+    private readonly shutdown: AbortController,
+    private readonly services: Services,
+    private readonly resourceFaults: ResourceFaults,
+    private readonly delays: { base: number; overrides: Map<string, number> },
+    options: { region: string; accountId: string },
+  ) {
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.region = options.region;
+    this.accountId = options.accountId;
+    this.calls = services.calls;
+  }
+
+  static async start(options: AwsSimulatorOptions = {}): Promise<AwsSimulator> {
+    const region = options.region ?? 'us-east-1';
+    const accountId = options.accountId ?? '123456789012';
+    const delays = {
+      base: options.resourceDelayMs ?? 20,
+      overrides: new Map(Object.entries(options.resourceDelays ?? {})),
+    };
+    const shutdown = new AbortController();
+    // Each running operation, change set and resource wait listens for shutdown.
+    setMaxListeners(0, shutdown.signal);
+    const rds = new RdsService({
+      region,
+      accountId,
+      transitionMs: options.clusterTransitionMs ?? 50,
+      shutdown: shutdown.signal,
+    });
+    const s3 = new S3Service();
+    const resourceFaults = new ResourceFaults();
+    // The provider counts live resources across stacks for quotas; the service owns the stacks.
+    const stacks = () => cloudformation.allStacks;
+    const cloudformation = new CloudFormationService(
+      {
+        region,
+        accountId,
+        changeSetDelayMs: options.changeSetDelayMs ?? 20,
+        describeStacksPageSize: options.describeStacksPageSize ?? 100,
+        stackEventsPageSize: options.stackEventsPageSize ?? 100,
+        shutdown: shutdown.signal,
+        delayFor: (id, type) =>
+          delays.overrides.get(id) ?? delays.overrides.get(type) ?? delays.base,
+      },
+      await loadResourceSpec(),
+      resourceFaults,
+      new ResourceProvider(rds, s3, () => stacks(), options.quotas),
+      s3,
+    );
+    const services: Services = { cloudformation, rds, s3, faults: new CallFaults(), calls: [] };
+    let baseUrl = '';
+    const server = createServer((req, res) => void serve(services, baseUrl, req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', resolve);
+    });
+    const simulator = new AwsSimulator(server, shutdown, services, resourceFaults, delays, {
+      region,
+      accountId,
+    });
+    baseUrl = simulator.url;
+    return simulator;
+  }
+
+  /** Stops the server, drops open connections (hung calls included) and cancels running operations. */
+  async stop(): Promise<void> {
+    this.shutdown.abort();
+    this.services.faults.clear();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  // CloudFormation
+
+  seedStack(options: SeedStackOptions): StackView {
+    return stackViewOf(seedStack(this.services.cloudformation, options));
+  }
+
+  /** A stack by name (the current, undeleted one, as DescribeStacks) or by ARN (deleted ones too). */
+  stack(nameOrId: string): StackView | undefined {
+    const stack = this.record(nameOrId);
+    return stack && stackViewOf(stack);
+  }
+
+  /** All stacks, deleted ones included, oldest first. */
+  stacks(): StackView[] {
+    return this.services.cloudformation.allStacks.map(stackViewOf);
+  }
+
+  /** A stack's events oldest first (DescribeStackEvents pages them newest first); name or ARN. */
+  events(nameOrId: string): StackEvent[] {
+    return [...(this.record(nameOrId)?.events ?? [])];
+  }
+
+  /** Makes a resource's next create/update (or the given operation) fail with `reason`. */
+  failResource(logicalId: string, reason: string, options?: FailResourceOptions): void {
+    this.resourceFaults.add(logicalId, reason, options);
+  }
+
+  /** Sets how long a resource (by logical ID or type) spends in each step; e.g. long, to test timeouts. */
+  setResourceDelay(logicalIdOrType: string, ms: number): void {
+    this.delays.overrides.set(logicalIdOrType, ms);
+  }
+
+  /** Value of an SSM parameter used by `AWS::SSM::Parameter::Value<…>` template parameters. */
+  putSsmParameter(name: string, value: string): void {
+    this.services.cloudformation.ssmParameters.set(name, value);
+  }
+
+  /**
+   * Resolves once the stack's (or every stack's) change sets are computed and running operations
+   * have finished. Seeded in-progress stacks without settleAfterMs never finish and are not waited on.
+   */
+  async settled(nameOrId?: string): Promise<void> {
+    const busy = () => {
+      const stacks = nameOrId ? [this.record(nameOrId)] : this.services.cloudformation.allStacks;
+      const pending = stacks.some((s) =>
+        s?.changeSets.some(
+          (cs) => cs.status === 'CREATE_PENDING' || cs.status === 'CREATE_IN_PROGRESS',
+        ),
+      );
+      const running = stacks.map((s) => s?.operation).filter((op) => op !== undefined);
+      return { pending, running };
+    };
+    for (;;) {
+      const { pending, running } = busy();
+      await Promise.all(running);
+      if (pending) await new Promise((resolve) => setTimeout(resolve, 5));
+      const after = busy();
+      const same =
+        after.running.length === running.length &&
+        after.running.every((op, i) => op === running[i]);
+      if (!pending && !after.pending && same) return;
+    }
+  }
+
+  private record(nameOrId: string): StackRecord | undefined {
+    return this.services.cloudformation.findStack(nameOrId);
+  }
+
+  // RDS
+
+  addCluster(seed: ClusterSeed): Cluster {
+    return this.services.rds.addCluster(seed);
+  }
+
+  addSnapshot(seed: SnapshotSeed): Snapshot {
+    return this.services.rds.addSnapshot(seed);
+  }
+
+  cluster(id: string): Cluster | undefined {
+    return this.services.rds.clusters.get(id);
+  }
+
+  snapshots(cluster?: string): Snapshot[] {
+    return this.services.rds.snapshots.filter((s) => !cluster || s.cluster === cluster);
+  }
+
+  // S3
+
+  createBucket(name: string): void {
+    this.services.s3.createBucket(name);
+  }
+
+  putObject(bucket: string, key: string, body: string | Buffer, contentType?: string): void {
+    this.services.s3.putObject(bucket, key, body, contentType);
+  }
+
+  getObject(bucket: string, key: string): Buffer | undefined {
+    return this.services.s3.getObject(bucket, key)?.body;
+  }
+
+  // Faults
+
+  /** Answers a fraction of matching calls with `Throttling: Rate exceeded`; null turns it off. */
+  throttle(options: ThrottleOptions | null): void {
+    this.services.faults.throttle(options);
+  }
+
+  /** A token bucket over matching calls; calls beyond it are throttled. null turns it off. */
+  rateLimit(options: RateLimitOptions | null): void {
+    this.services.faults.rateLimit(options);
+  }
+
+  /** Holds matching calls unanswered until the returned function is called (or the simulator stops). */
+  hang(actions: string | RegExp, options?: HangOptions): () => void {
+    return this.services.faults.hang(actions, options);
+  }
+
+  /** Removes resource failures, throttling, rate limits and hangs. */
+  clearFaults(): void {
+    this.resourceFaults.clear();
+    this.services.faults.clear();
+  }
+
+  // Observability
+
+  /** Calls that change state: any CloudFormation, RDS or S3 call but Describe/List/Get/Validate/Head. */
+  mutatingCalls(): CallRecord[] {
+    return this.calls.filter((c) => !READ_ONLY.test(c.action));
+  }
+
+  clearCalls(): void {
+    this.calls.length = 0;
+  }
+}

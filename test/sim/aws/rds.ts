@@ -1,0 +1,289 @@
+/**
+ * RDS (Aurora clusters and cluster snapshots) over the Query protocol.
+ */
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { QueryError, type QueryParams } from './query-protocol.js';
+import { xmlList } from './xml.js';
+
+export const RDS_NAMESPACE = 'http://rds.amazonaws.com/doc/2014-10-31/';
+
+export interface ClusterSeed {
+  id: string;
+  status?: string;
+  engine?: string;
+  engineVersion?: string;
+  createdAt?: Date;
+  port?: number;
+  tags?: Record<string, string>;
+}
+
+export interface SnapshotSeed {
+  cluster: string;
+  /** Defaults to `rds:<cluster>-<yyyy-mm-dd-hh-mm>` for automated snapshots, a random name for manual. */
+  id?: string;
+  status?: 'available' | 'creating' | 'copying' | 'deleting' | 'failed' | string;
+  createdAt?: Date;
+  engine?: string;
+  engineVersion?: string;
+  type?: 'automated' | 'manual' | 'awsbackup';
+  tags?: Record<string, string>;
+}
+
+export interface Cluster extends Required<Omit<ClusterSeed, 'tags'>> {
+  arn: string;
+  tags: Record<string, string>;
+  resourceId: string;
+}
+
+export interface Snapshot {
+  id: string;
+  arn: string;
+  cluster: string;
+  status: string;
+  createdAt: Date;
+  engine: string;
+  engineVersion: string;
+  type: string;
+  tags: Record<string, string>;
+}
+
+export interface RdsOptions {
+  region: string;
+  accountId: string;
+  /** How long stopping/starting take. */
+  transitionMs: number;
+  shutdown: AbortSignal;
+}
+
+function page<T>(items: T[], params: QueryParams): { items: T[]; marker?: string } {
+  const maxRecords = params.number('MaxRecords') ?? 100;
+  if (maxRecords < 20 || maxRecords > 100) {
+    throw new QueryError(
+      'InvalidParameterValue',
+      `Invalid value ${maxRecords} for MaxRecords. Must be between 20 and 100`,
+    );
+  }
+  const marker = params.string('Marker');
+  const start = marker ? Number(Buffer.from(marker, 'base64url').toString('utf8')) : 0;
+  if (!Number.isInteger(start) || start < 0)
+    throw new QueryError('InvalidParameterValue', 'Invalid marker');
+  const end = start + maxRecords;
+  return {
+    items: items.slice(start, end),
+    marker: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined,
+  };
+}
+
+const tagList = (tags: Record<string, string>) =>
+  xmlList(
+    'Tag',
+    Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+  );
+
+export class RdsService {
+  readonly clusters = new Map<string, Cluster>();
+  /** Insertion order, which is not creation order: callers must sort, as with the real API. */
+  readonly snapshots: Snapshot[] = [];
+
+  constructor(private readonly options: RdsOptions) {}
+
+  addCluster(seed: ClusterSeed): Cluster {
+    const cluster: Cluster = {
+      id: seed.id,
+      status: seed.status ?? 'available',
+      engine: seed.engine ?? 'aurora-postgresql',
+      engineVersion: seed.engineVersion ?? '16.4',
+      createdAt: seed.createdAt ?? new Date(),
+      port: seed.port ?? (seed.engine?.includes('mysql') ? 3306 : 5432),
+      tags: seed.tags ?? {},
+      arn: `arn:aws:rds:${this.options.region}:${this.options.accountId}:cluster:${seed.id}`,
+      resourceId: `cluster-${randomBytes(13).toString('hex').toUpperCase()}`,
+    };
+    this.clusters.set(cluster.id, cluster);
+    return cluster;
+  }
+
+  addSnapshot(seed: SnapshotSeed): Snapshot {
+    const createdAt = seed.createdAt ?? new Date();
+    const type = seed.type ?? 'automated';
+    const stamp = createdAt.toISOString().slice(0, 16).replace(/[T:]/g, '-');
+    const id =
+      seed.id ??
+      (type === 'automated'
+        ? `rds:${seed.cluster}-${stamp}`
+        : `${seed.cluster}-${randomBytes(4).toString('hex')}`);
+    const cluster = this.clusters.get(seed.cluster);
+    const snapshot: Snapshot = {
+      id,
+      arn: `arn:aws:rds:${this.options.region}:${this.options.accountId}:cluster-snapshot:${id}`,
+      cluster: seed.cluster,
+      status: seed.status ?? 'available',
+      createdAt,
+      engine: seed.engine ?? cluster?.engine ?? 'aurora-postgresql',
+      engineVersion: seed.engineVersion ?? cluster?.engineVersion ?? '16.4',
+      type,
+      tags: seed.tags ?? {},
+    };
+    this.snapshots.push(snapshot);
+    return snapshot;
+  }
+
+  /** A snapshot by identifier or ARN. */
+  findSnapshot(idOrArn: string): Snapshot | undefined {
+    return this.snapshots.find((s) => s.id === idOrArn || s.arn === idOrArn);
+  }
+
+  handle(params: QueryParams): Record<string, unknown> | undefined {
+    switch (params.action) {
+      case 'DescribeDBClusterSnapshots':
+        return this.describeSnapshots(params);
+      case 'DescribeDBClusters':
+        return this.describeClusters(params);
+      case 'StopDBCluster':
+        return {
+          DBCluster: this.clusterXml(this.transition(params, 'available', 'stopping', 'stopped')),
+        };
+      case 'StartDBCluster':
+        return {
+          DBCluster: this.clusterXml(this.transition(params, 'stopped', 'starting', 'available')),
+        };
+      default:
+        throw new QueryError(
+          'InvalidAction',
+          `Could not find operation ${params.action} for version 2014-10-31`,
+        );
+    }
+  }
+
+  private cluster(idOrArn: string | undefined): Cluster {
+    const cluster = [...this.clusters.values()].find((c) => c.id === idOrArn || c.arn === idOrArn);
+    if (!cluster)
+      throw new QueryError('DBClusterNotFoundFault', `DBCluster ${idOrArn ?? ''} not found.`, 404);
+    return cluster;
+  }
+
+  private transition(params: QueryParams, from: string, during: string, to: string): Cluster {
+    const cluster = this.cluster(params.string('DBClusterIdentifier'));
+    if (cluster.status !== from) {
+      throw new QueryError(
+        'InvalidDBClusterStateFault',
+        `DbCluster ${cluster.id} is in ${cluster.status} state but expected it to be one of ${from}.`,
+      );
+    }
+    cluster.status = during;
+    sleep(this.options.transitionMs, undefined, { signal: this.options.shutdown }).then(
+      () => {
+        if (cluster.status === during) cluster.status = to;
+      },
+      () => {},
+    );
+    return cluster;
+  }
+
+  private describeClusters(params: QueryParams): Record<string, unknown> {
+    const id = params.string('DBClusterIdentifier');
+    const clusters = id ? [this.cluster(id)] : [...this.clusters.values()];
+    const { items, marker } = page(clusters, params);
+    return {
+      Marker: marker,
+      DBClusters: xmlList(
+        'DBCluster',
+        items.map((c) => this.clusterXml(c)),
+      ),
+    };
+  }
+
+  private describeSnapshots(params: QueryParams): Record<string, unknown> {
+    const snapshotId = params.string('DBClusterSnapshotIdentifier');
+    const clusterId = params.string('DBClusterIdentifier');
+    const type = params.string('SnapshotType');
+    let matches: Snapshot[];
+    if (snapshotId) {
+      const snapshot = this.findSnapshot(snapshotId);
+      if (!snapshot)
+        throw new QueryError(
+          'DBClusterSnapshotNotFoundFault',
+          `DBClusterSnapshot not found: ${snapshotId}`,
+          404,
+        );
+      matches = [snapshot];
+    } else {
+      const clusterArn = (c: string) =>
+        `arn:aws:rds:${this.options.region}:${this.options.accountId}:cluster:${c}`;
+      matches = this.snapshots.filter(
+        (s) =>
+          (!clusterId || s.cluster === clusterId || clusterArn(s.cluster) === clusterId) &&
+          (type ? s.type === type : s.type === 'automated' || s.type === 'manual'),
+      );
+    }
+    const { items, marker } = page(matches, params);
+    return {
+      Marker: marker,
+      DBClusterSnapshots: xmlList(
+        'DBClusterSnapshot',
+        items.map((s) => this.snapshotXml(s)),
+      ),
+    };
+  }
+
+  private availabilityZones() {
+    return xmlList(
+      'AvailabilityZone',
+      ['a', 'b', 'c'].map((l) => `${this.options.region}${l}`),
+    );
+  }
+
+  private clusterXml(c: Cluster): Record<string, unknown> {
+    const host = `cluster-c${c.resourceId.slice(8, 19).toLowerCase()}.${this.options.region}.rds.amazonaws.com`;
+    return {
+      AllocatedStorage: 1,
+      AvailabilityZones: this.availabilityZones(),
+      BackupRetentionPeriod: 1,
+      DBClusterIdentifier: c.id,
+      DBClusterParameterGroup: `default.${c.engine}${c.engineVersion.split('.')[0]}`,
+      DBSubnetGroup: 'default',
+      Status: c.status,
+      Endpoint: `${c.id}.${host}`,
+      ReaderEndpoint: `${c.id}.${host.replace('cluster-', 'cluster-ro-')}`,
+      MultiAZ: false,
+      Engine: c.engine,
+      EngineVersion: c.engineVersion,
+      Port: c.port,
+      MasterUsername: 'postgres',
+      DBClusterMembers: xmlList('DBClusterMember', []),
+      VpcSecurityGroups: xmlList('VpcSecurityGroupMembership', []),
+      StorageEncrypted: true,
+      DbClusterResourceId: c.resourceId,
+      DBClusterArn: c.arn,
+      ClusterCreateTime: c.createdAt,
+      EngineMode: 'provisioned',
+      DeletionProtection: false,
+      TagList: tagList(c.tags),
+    };
+  }
+
+  private snapshotXml(s: Snapshot): Record<string, unknown> {
+    return {
+      AvailabilityZones: this.availabilityZones(),
+      DBClusterSnapshotIdentifier: s.id,
+      DBClusterIdentifier: s.cluster,
+      SnapshotCreateTime: s.createdAt,
+      Engine: s.engine,
+      EngineMode: 'provisioned',
+      AllocatedStorage: 0,
+      Status: s.status,
+      Port: 0,
+      ClusterCreateTime: this.clusters.get(s.cluster)?.createdAt ?? s.createdAt,
+      MasterUsername: 'postgres',
+      EngineVersion: s.engineVersion,
+      LicenseModel: s.engine.includes('postgres') ? 'postgresql-license' : 'general-public-license',
+      SnapshotType: s.type,
+      PercentProgress: s.status === 'available' ? 100 : 42,
+      StorageEncrypted: true,
+      DBClusterSnapshotArn: s.arn,
+      IAMDatabaseAuthenticationEnabled: false,
+      TagList: tagList(s.tags),
+    };
+  }
+}

@@ -1,0 +1,278 @@
+import {
+  CloudFormationClient,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  type StackEvent,
+} from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  defaultPollPolicy,
+  isThrottling,
+  watchOperation,
+  WatchTimeoutError,
+  type WatchRequest,
+} from '../../../src/stack/watch.js';
+import {
+  event,
+  fakeClock,
+  missingStackError,
+  stack,
+  STACK_NAME,
+  stackArn,
+  type FakeClock,
+} from './helpers.js';
+
+const cfnMock = mockClient(CloudFormationClient);
+const cfn = new CloudFormationClient({ region: 'eu-west-1' });
+const TOKEN = 'pr-env-create-1-abcd1234';
+const STACK_ID = stackArn();
+
+/** What each poll sees: its pages, newest event first. A poll's first page has no NextToken. */
+function scriptEvents(polls: (StackEvent[][] | Error)[]) {
+  let poll = -1;
+  cfnMock
+    .on(DescribeStackEventsCommand)
+    .callsFake((input: { StackName: string; NextToken?: string }) => {
+      expect(input.StackName).toBe(STACK_ID);
+      if (!input.NextToken) poll += 1;
+      const script = polls[Math.min(poll, polls.length - 1)]!;
+      if (script instanceof Error) throw script;
+      const page = input.NextToken ? Number(input.NextToken) : 0;
+      return {
+        StackEvents: script[page],
+        NextToken: page + 1 < script.length ? String(page + 1) : undefined,
+      };
+    });
+}
+
+function request(
+  clock: FakeClock,
+  seen: StackEvent[] = [],
+  extra: Partial<WatchRequest> = {},
+): WatchRequest {
+  return {
+    stackId: STACK_ID,
+    stackName: STACK_NAME,
+    token: TOKEN,
+    deadline: clock.now() + 60_000,
+    poll: { fastMs: 1000, slowMs: 5000 },
+    clock,
+    onEvent: (e) => seen.push(e),
+    ...extra,
+  };
+}
+
+const ids = (events: StackEvent[]) =>
+  events.map((e) => `${e.LogicalResourceId}:${e.ResourceStatus}`);
+
+describe('watchOperation', () => {
+  let clock: FakeClock;
+
+  beforeEach(() => {
+    cfnMock.reset();
+    clock = fakeClock();
+    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [stack('CREATE_COMPLETE')] });
+  });
+
+  it("streams only the operation's events, oldest first, and stops paging at older ones", async () => {
+    const older = [
+      event({ status: 'UPDATE_COMPLETE', token: 'someone-else' }),
+      event({ status: 'UPDATE_IN_PROGRESS', token: 'someone-else' }),
+    ];
+    const start = event({ status: 'CREATE_IN_PROGRESS', token: TOKEN, reason: 'User Initiated' });
+    const vpcStart = event({ status: 'CREATE_IN_PROGRESS', id: 'Vpc', token: TOKEN });
+    const vpcDone = event({ status: 'CREATE_COMPLETE', id: 'Vpc', token: TOKEN });
+    const done = event({ status: 'CREATE_COMPLETE', token: TOKEN });
+    scriptEvents([
+      // Poll 1: the foreign event on page 1 ends the read; page 2 is never fetched.
+      [[vpcStart, start, ...older], older],
+      // Poll 2: the already-seen event ends the read; page 2 is never fetched.
+      [[done, vpcDone, vpcStart, start, ...older], older],
+    ]);
+    const seen: StackEvent[] = [];
+    const result = await watchOperation(cfn, request(clock, seen));
+
+    const expected = [
+      `${STACK_NAME}:CREATE_IN_PROGRESS`,
+      'Vpc:CREATE_IN_PROGRESS',
+      'Vpc:CREATE_COMPLETE',
+      `${STACK_NAME}:CREATE_COMPLETE`,
+    ];
+    expect(ids(seen)).toEqual(expected);
+    expect(ids(result.events)).toEqual(expected);
+    expect(cfnMock.commandCalls(DescribeStackEventsCommand)).toHaveLength(2);
+    expect(result.status).toBe('CREATE_COMPLETE');
+    expect(result.stack?.StackStatus).toBe('CREATE_COMPLETE');
+  });
+
+  it('pages back while every event on the page is new', async () => {
+    const e1 = event({ status: 'DELETE_IN_PROGRESS', token: TOKEN });
+    const e2 = event({ status: 'DELETE_IN_PROGRESS', id: 'Bucket', token: TOKEN });
+    const e3 = event({ status: 'DELETE_COMPLETE', id: 'Bucket', token: TOKEN });
+    const e4 = event({ status: 'DELETE_COMPLETE', token: TOKEN });
+    const foreign = event({ status: 'CREATE_COMPLETE', token: 'create-token' });
+    scriptEvents([[[e4, e3], [e2, e1], [foreign], [event({ status: 'CREATE_IN_PROGRESS' })]]]);
+    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [stack('DELETE_COMPLETE')] });
+
+    const result = await watchOperation(cfn, request(clock));
+    expect(ids(result.events)).toEqual([
+      `${STACK_NAME}:DELETE_IN_PROGRESS`,
+      'Bucket:DELETE_IN_PROGRESS',
+      'Bucket:DELETE_COMPLETE',
+      `${STACK_NAME}:DELETE_COMPLETE`,
+    ]);
+    // Three pages: the third holds the first foreign event; the fourth is never asked for.
+    expect(cfnMock.commandCalls(DescribeStackEventsCommand)).toHaveLength(3);
+    expect(result.status).toBe('DELETE_COMPLETE');
+  });
+
+  it('reads the final status from the stack, asking by ID', async () => {
+    scriptEvents([
+      [
+        [
+          event({ status: 'UPDATE_ROLLBACK_COMPLETE', token: TOKEN }),
+          event({ status: 'UPDATE_IN_PROGRESS', token: TOKEN }),
+        ],
+      ],
+    ]);
+    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_ROLLBACK_COMPLETE')] });
+    const result = await watchOperation(cfn, request(clock));
+    expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(cfnMock.commandCalls(DescribeStacksCommand)[0]!.args[0].input).toEqual({
+      StackName: STACK_ID,
+    });
+  });
+
+  it('falls back to the terminal event when the stack cannot be described any more', async () => {
+    scriptEvents([[[event({ status: 'DELETE_COMPLETE', token: TOKEN })]]]);
+    cfnMock.on(DescribeStacksCommand).rejects(missingStackError(STACK_ID));
+    const result = await watchOperation(cfn, request(clock));
+    expect(result).toMatchObject({ status: 'DELETE_COMPLETE', stack: undefined });
+  });
+
+  it('does not end at a cleanup phase, a resource, or a nested stack finishing', async () => {
+    const start = event({ status: 'UPDATE_IN_PROGRESS', token: TOKEN });
+    const nested = event({
+      status: 'UPDATE_COMPLETE',
+      id: 'Network',
+      type: 'AWS::CloudFormation::Stack',
+      token: TOKEN,
+    });
+    const cleanup = event({ status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', token: TOKEN });
+    const done = event({ status: 'UPDATE_COMPLETE', token: TOKEN });
+    scriptEvents([[[nested, start]], [[cleanup, nested, start]], [[done, cleanup, nested, start]]]);
+    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
+    const result = await watchOperation(cfn, request(clock));
+    expect(cfnMock.commandCalls(DescribeStackEventsCommand)).toHaveLength(3);
+    expect(cfnMock.commandCalls(DescribeStacksCommand)).toHaveLength(1);
+    expect(result.events).toHaveLength(4);
+  });
+
+  it('times out with a WatchTimeoutError naming the stack and its last status', async () => {
+    const start = event({ status: 'CREATE_IN_PROGRESS', token: TOKEN });
+    scriptEvents([[[start]]]);
+    const req = request(clock);
+    const error = await watchOperation(cfn, req).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WatchTimeoutError);
+    expect((error as WatchTimeoutError).message).toBe(
+      `Timed out waiting for stack "${STACK_NAME}": its last status was CREATE_IN_PROGRESS`,
+    );
+    expect((error as WatchTimeoutError).events).toEqual([start]);
+    // It waited exactly until the deadline, never past it.
+    expect(clock.now()).toBe(req.deadline);
+    expect(cfnMock.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
+  it('says "unknown" when it timed out before any event arrived', async () => {
+    scriptEvents([[[event({ status: 'UPDATE_COMPLETE', token: 'older-run' })]]]);
+    await expect(
+      watchOperation(cfn, request(clock, [], { deadline: clock.now() + 3000 })),
+    ).rejects.toThrow('its last status was unknown');
+  });
+
+  it('survives throttling', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    scriptEvents([
+      throttled,
+      throttled,
+      [
+        [
+          event({ status: 'CREATE_COMPLETE', token: TOKEN }),
+          event({ status: 'CREATE_IN_PROGRESS', token: TOKEN }),
+        ],
+      ],
+    ]);
+    const result = await watchOperation(cfn, request(clock));
+    expect(result.status).toBe('CREATE_COMPLETE');
+    expect(cfnMock.commandCalls(DescribeStackEventsCommand)).toHaveLength(3);
+  });
+
+  it('backs off after a throttled poll, beyond its usual pace', async () => {
+    const start = event({ status: 'CREATE_IN_PROGRESS', token: TOKEN });
+    const db = event({ status: 'CREATE_IN_PROGRESS', id: 'Database', token: TOKEN });
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+    const done = [
+      event({ status: 'CREATE_COMPLETE', token: TOKEN }),
+      event({ status: 'CREATE_COMPLETE', id: 'Database', token: TOKEN }),
+      db,
+      start,
+    ];
+    scriptEvents([[[db, start]], throttled, [done]]);
+    await watchOperation(cfn, request(clock));
+    // Poll 1 saw a resource in flight: the slow pace (5 s). Poll 2 was throttled: slower still.
+    expect(clock.sleeps[0]).toBe(5000);
+    expect(clock.sleeps[1]).toBeGreaterThan(clock.sleeps[0]!);
+  });
+
+  it('lets any other error through', async () => {
+    scriptEvents([Object.assign(new Error('User is not authorized'), { name: 'AccessDenied' })]);
+    await expect(watchOperation(cfn, request(clock))).rejects.toThrow('User is not authorized');
+  });
+
+  it('polls slowly while resources are in flight, fast once they settle, widening while idle', async () => {
+    const start = event({ status: 'CREATE_IN_PROGRESS', token: TOKEN });
+    const dbStart = event({ status: 'CREATE_IN_PROGRESS', id: 'Database', token: TOKEN });
+    const dbDone = event({ status: 'CREATE_COMPLETE', id: 'Database', token: TOKEN });
+    const done = event({ status: 'CREATE_COMPLETE', token: TOKEN });
+    scriptEvents([
+      [[dbStart, start]],
+      [[dbStart, start]],
+      [[dbDone, dbStart, start]],
+      [[dbDone, dbStart, start]],
+      [[dbDone, dbStart, start]],
+      [[dbDone, dbStart, start]],
+      [[dbDone, dbStart, start]],
+      [[done, dbDone, dbStart, start]],
+    ]);
+    await watchOperation(cfn, request(clock));
+    expect(clock.sleeps).toEqual([5000, 5000, 1000, 2000, 4000, 5000, 5000]);
+  });
+});
+
+describe('isThrottling / defaultPollPolicy', () => {
+  it('recognises throttling by name or message', () => {
+    for (const name of [
+      'Throttling',
+      'ThrottlingException',
+      'TooManyRequestsException',
+      'RequestLimitExceeded',
+    ]) {
+      expect(isThrottling(Object.assign(new Error('x'), { name }))).toBe(true);
+    }
+    expect(isThrottling(new Error('Rate exceeded'))).toBe(true);
+    expect(isThrottling(Object.assign(new Error('denied'), { name: 'AccessDenied' }))).toBe(false);
+  });
+
+  it('polls every 1 s to 6 s unless the environment says otherwise', () => {
+    expect(defaultPollPolicy({})).toEqual({ fastMs: 1000, slowMs: 6000 });
+    expect(defaultPollPolicy({ PR_ENV_POLL_FAST_MS: '5', PR_ENV_POLL_SLOW_MS: '20' })).toEqual({
+      fastMs: 5,
+      slowMs: 20,
+    });
+    expect(defaultPollPolicy({ PR_ENV_POLL_FAST_MS: 'soon', PR_ENV_POLL_SLOW_MS: '-1' })).toEqual({
+      fastMs: 1000,
+      slowMs: 6000,
+    });
+  });
+});
