@@ -10,7 +10,10 @@ export type CfnTemplate = {
   Conditions?: Record<string, unknown>;
   Mappings?: Record<string, unknown>;
   Resources: Record<string, CfnResource>;
-  Outputs?: Record<string, { Value: unknown; Description?: string; Condition?: string }>;
+  Outputs?: Record<
+    string,
+    { Value: unknown; Description?: string; Condition?: string; Export?: { Name: unknown } }
+  >;
 };
 
 export type CfnParameter = {

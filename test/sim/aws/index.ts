@@ -113,8 +113,8 @@ export class AwsSimulator {
     const s3 = new S3Service();
     const resourceFaults = new ResourceFaults();
     // The provider counts live resources across stacks for quotas; the service owns the stacks.
-    const stacks = () => cloudformation.allStacks;
-    const cloudformation = new CloudFormationService(
+    const stacks = (): StackRecord[] => cloudformation.allStacks;
+    const cloudformation: CloudFormationService = new CloudFormationService(
       {
         region,
         accountId,

@@ -2,8 +2,8 @@
  * Template parsing (JSON or YAML with CloudFormation's short tags) and structural checks that
  * CloudFormation runs before it accepts a change set.
  */
-import { CORE_SCHEMA, defineMappingTag, defineScalarTag, defineSequenceTag, load } from 'js-yaml';
-import type { TagDefinition } from 'js-yaml';
+import { load } from 'js-yaml';
+import { CFN_SCHEMA } from '../../../src/template/cfn-yaml.js';
 import { validationError } from './query-protocol.js';
 
 export interface TemplateParameter {
@@ -46,64 +46,8 @@ export interface Template {
   Outputs?: Record<string, TemplateOutput>;
 }
 
-const SHORT_TAGS = [
-  'Ref',
-  'Condition',
-  'Base64',
-  'Cidr',
-  'FindInMap',
-  'GetAtt',
-  'GetAZs',
-  'ImportValue',
-  'Join',
-  'Select',
-  'Split',
-  'Sub',
-  'Transform',
-  'And',
-  'Equals',
-  'If',
-  'Not',
-  'Or',
-  'Length',
-  'ToJsonString',
-];
-
-function tagDefinitions(name: string): TagDefinition[] {
-  const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
-  const wrap = (value: unknown) => ({ [key]: value });
-  return [
-    defineScalarTag(`!${name}`, {
-      // `!GetAtt Db.Endpoint.Address` names the resource before the first dot only.
-      resolve: (source) =>
-        wrap(
-          name === 'GetAtt' ? [source.split('.')[0], source.split('.').slice(1).join('.')] : source,
-        ),
-      identify: () => false,
-    }),
-    defineSequenceTag<unknown[], Record<string, unknown>>(`!${name}`, {
-      create: () => [],
-      addItem: (carrier, item) => void carrier.push(item),
-      finalize: wrap,
-      identify: () => false,
-    }),
-    defineMappingTag<Record<string, unknown>, Record<string, unknown>>(`!${name}`, {
-      create: () => ({}),
-      addPair: (carrier, k, value) => {
-        carrier[String(k)] = value;
-        return '';
-      },
-      has: (carrier, k) => Object.hasOwn(carrier, String(k)),
-      keys: (result) => Object.keys(result),
-      get: (result, k) => result[String(k)],
-      finalize: wrap,
-      identify: () => false,
-    }),
-  ];
-}
-
-const CFN_SCHEMA = CORE_SCHEMA.withTags(...SHORT_TAGS.map(tagDefinitions));
-
+// The action's own short-tag schema: YAML reaches the simulator only in tests that send it
+// directly, and both must read `!GetAtt` and friends the same way.
 function parseText(body: string): unknown {
   const trimmed = body.trimStart();
   if (trimmed.startsWith('{')) {

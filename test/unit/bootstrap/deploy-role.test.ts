@@ -1,0 +1,398 @@
+/**
+ * The deploy role: exactly what the action calls, on the stacks it names, and nothing else.
+ * Requests are built from the action's own naming code (src/naming.ts), and the list of calls
+ * is read from src/, so that a new AWS call without a permission fails here, not in a user's run.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { stackName, uniqueName } from '../../../src/naming.js';
+import {
+  ACCOUNT,
+  REGION,
+  allowedActions,
+  evaluate,
+  list,
+  policySize,
+  roleStatements,
+  type PolicyDocument,
+  type Request,
+  type Statement,
+} from './iam.js';
+import { resolved } from './template.js';
+
+const setup = resolved();
+const deploy = roleStatements(setup.resources.DeployRole!);
+const serviceRoleArn = setup.physical.ServiceRole!.attributes.Arn!;
+const bucket = setup.physical.TemplateBucket!.ref;
+
+const stackArn = (name: string) =>
+  `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${name}/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0`;
+const STACK = stackName('pr-env', 'shop', 7);
+const LONG_STACK = stackName('pr-env', `shop-${'x'.repeat(150)}`, 12345);
+const CLUSTER = `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:prod-db`;
+const SNAPSHOT = `arn:aws:rds:${REGION}:${ACCOUNT}:cluster-snapshot:rds:prod-db-2026-11-22-03-00`;
+const templateKey = (stack: string) =>
+  `pr-env/${stack}/${uniqueName('template', '9000000001-1')}.json`;
+
+/** What each AWS call the action makes is authorised against, for a given stack. */
+function requestsFor(action: string, stack: string): Request[] {
+  const onStack = { resource: stackArn(stack) };
+  switch (action) {
+    case 'cloudformation:DescribeStacks':
+      // With a StackName (one stack) and without (the sweeper).
+      return [
+        { action, ...onStack },
+        { action, resource: '*' },
+      ];
+    case 'cloudformation:CreateChangeSet':
+      return [{ action, ...onStack, context: { 'cloudformation:RoleArn': serviceRoleArn } }];
+    case 'cloudformation:DescribeStackEvents':
+    case 'cloudformation:DescribeStackResources':
+    case 'cloudformation:DescribeChangeSet':
+    case 'cloudformation:ExecuteChangeSet':
+    case 'cloudformation:DeleteChangeSet':
+    case 'cloudformation:DeleteStack':
+    case 'cloudformation:ContinueUpdateRollback':
+      return [{ action, ...onStack }];
+    case 'rds:DescribeDBClusterSnapshots':
+      return [
+        { action, resource: CLUSTER },
+        { action, resource: SNAPSHOT },
+      ];
+    case 's3:PutObject':
+      return [{ action, resource: `arn:aws:s3:::${bucket}/${templateKey(stack)}` }];
+    default:
+      throw new Error(
+        `The action calls ${action}, which the bootstrap tests do not know: grant it in templates/bootstrap.yml (deploy role), then add it here`,
+      );
+  }
+}
+
+/**
+ * `service:Action` for every AWS SDK command the action's source sends (`new XCommand(`), however
+ * it imports it (statically or on first use). The IAM prefix is the client package that exports
+ * the command: cloudformation, rds or s3.
+ */
+async function awsCallsInSource(): Promise<string[]> {
+  const root = fileURLToPath(new URL('../../../src', import.meta.url));
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.ts')) files.push(full);
+    }
+  };
+  walk(root);
+  const clients: Record<string, Record<string, unknown>> = {
+    cloudformation: await import('@aws-sdk/client-cloudformation'),
+    rds: await import('@aws-sdk/client-rds'),
+    s3: await import('@aws-sdk/client-s3'),
+  };
+  const calls = new Set<string>();
+  for (const file of files) {
+    for (const [, name = ''] of readFileSync(file, 'utf8').matchAll(/\bnew\s+(\w+)Command\s*\(/g)) {
+      const service = Object.keys(clients).find((key) => `${name}Command` in clients[key]!);
+      if (!service) {
+        throw new Error(
+          `${path.relative(root, file)} sends ${name}Command, from an AWS client the bootstrap tests do not know: add its client here and its permission to the deploy role`,
+        );
+      }
+      calls.add(`${service}:${name}`);
+    }
+  }
+  return [...calls].sort();
+}
+
+const calls = await awsCallsInSource();
+
+describe('the deploy role allows every AWS call the action makes', () => {
+  it('finds the calls in src/ (CloudFormation, RDS, S3)', () => {
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        'cloudformation:CreateChangeSet',
+        'cloudformation:DescribeStacks',
+        'rds:DescribeDBClusterSnapshots',
+        's3:PutObject',
+      ]),
+    );
+    expect(calls.length).toBeGreaterThanOrEqual(10);
+  });
+
+  for (const stack of [STACK, LONG_STACK]) {
+    it(`on the PR's own stack (${stack.length > 40 ? 'a long, hashed repository name' : stack})`, () => {
+      const refused = calls
+        .flatMap((call) => requestsFor(call, stack))
+        .filter((request) => evaluate(deploy, request) !== 'allow');
+      expect(refused).toEqual([]);
+    });
+  }
+
+  it('lets CloudFormation read a large template from the bucket (the caller needs s3:GetObject)', () => {
+    const resource = `arn:aws:s3:::${bucket}/${templateKey(STACK)}`;
+    expect(evaluate(deploy, { action: 's3:GetObject', resource })).toBe('allow');
+  });
+});
+
+describe('the deploy role allows nothing else', () => {
+  it('grants exactly these actions, none of them by wildcard', () => {
+    expect(allowedActions(deploy).sort()).toEqual(
+      [
+        'cloudformation:describestacks',
+        'cloudformation:describestackevents',
+        'cloudformation:describestackresources',
+        'cloudformation:describechangeset',
+        'cloudformation:executechangeset',
+        'cloudformation:deletechangeset',
+        'cloudformation:deletestack',
+        'cloudformation:continueupdaterollback',
+        'cloudformation:tagresource',
+        'cloudformation:untagresource',
+        'cloudformation:createchangeset',
+        'iam:passrole',
+        'rds:describedbclustersnapshots',
+        's3:putobject',
+        's3:getobject',
+        'ssm:getparameters',
+      ].sort(),
+    );
+    for (const action of allowedActions(deploy)) expect(action).not.toMatch(/[*?]/);
+    expect(deploy.some((s) => s.NotAction !== undefined || s.NotResource !== undefined)).toBe(
+      false,
+    );
+  });
+
+  it('uses Resource "*" for one action only: DescribeStacks, which the sweeper calls without a name', () => {
+    const starred = deploy.filter((s) => s.Effect === 'Allow' && list(s.Resource).includes('*'));
+    expect(starred.flatMap((s) => list(s.Action))).toEqual(['cloudformation:DescribeStacks']);
+  });
+
+  it('names every CloudFormation resource as a stack of the prefix', () => {
+    const cfn = deploy.filter(
+      (s) => s.Effect === 'Allow' && list(s.Action).some((a) => a.startsWith('cloudformation:')),
+    );
+    const resources = new Set(cfn.flatMap((s) => list(s.Resource)));
+    expect([...resources].sort()).toEqual(
+      ['*', `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/pr-env-*`].sort(),
+    );
+  });
+
+  const mutating = [
+    'cloudformation:CreateChangeSet',
+    'cloudformation:ExecuteChangeSet',
+    'cloudformation:DeleteStack',
+    'cloudformation:ContinueUpdateRollback',
+    'cloudformation:DescribeStackEvents',
+  ];
+
+  it('refuses stacks outside the prefix, including one whose name merely contains it', () => {
+    for (const name of [
+      'prod-api',
+      'pr-environment-x',
+      'my-pr-env-shop-pr-7',
+      'PR-ENV-shop-pr-7',
+    ]) {
+      for (const action of mutating) {
+        const context = { 'cloudformation:RoleArn': serviceRoleArn };
+        expect(
+          evaluate(deploy, { action, resource: stackArn(name), context }),
+          `${action} ${name}`,
+        ).not.toBe('allow');
+      }
+    }
+  });
+
+  it('never touches the setup stack itself, even when its name starts with the prefix', () => {
+    const unlucky = resolved({}, { stackName: 'pr-env-setup' });
+    const statements = roleStatements(unlucky.resources.DeployRole!);
+    const context = { 'cloudformation:RoleArn': unlucky.physical.ServiceRole!.attributes.Arn! };
+    for (const action of [...mutating, 'cloudformation:UpdateStack']) {
+      expect(evaluate(statements, { action, resource: unlucky.stackId, context })).toBe(
+        'explicit-deny',
+      );
+    }
+    // Its environments are still fine.
+    expect(
+      evaluate(statements, { action: 'cloudformation:DeleteStack', resource: stackArn(STACK) }),
+    ).toBe('allow');
+  });
+
+  it('creates change sets only to run as the service role, never with its own permissions', () => {
+    const action = 'cloudformation:CreateChangeSet';
+    const resource = stackArn(STACK);
+    expect(evaluate(deploy, { action, resource })).toBe('implicit-deny');
+    expect(
+      evaluate(deploy, {
+        action,
+        resource,
+        context: { 'cloudformation:RoleArn': `arn:aws:iam::${ACCOUNT}:role/Admin` },
+      }),
+    ).toBe('implicit-deny');
+    expect(
+      evaluate(deploy, { action, resource, context: { 'cloudformation:RoleArn': serviceRoleArn } }),
+    ).toBe('allow');
+  });
+
+  it('has no CreateStack or UpdateStack: every change goes through a reviewed change set', () => {
+    for (const action of ['cloudformation:CreateStack', 'cloudformation:UpdateStack']) {
+      expect(evaluate(deploy, { action, resource: stackArn(STACK) })).toBe('implicit-deny');
+    }
+  });
+
+  it('passes only the service role, and only to CloudFormation', () => {
+    const action = 'iam:PassRole';
+    const toCfn = { 'iam:PassedToService': 'cloudformation.amazonaws.com' };
+    expect(evaluate(deploy, { action, resource: serviceRoleArn, context: toCfn })).toBe('allow');
+    expect(
+      evaluate(deploy, {
+        action,
+        resource: serviceRoleArn,
+        context: { 'iam:PassedToService': 'ec2.amazonaws.com' },
+      }),
+    ).toBe('implicit-deny');
+    for (const other of [
+      `arn:aws:iam::${ACCOUNT}:role/Admin`,
+      setup.physical.DeployRole!.attributes.Arn!,
+      `arn:aws:iam::${ACCOUNT}:role/pr-env-shop-pr-7-InstanceRole-X`,
+    ]) {
+      expect(evaluate(deploy, { action, resource: other, context: toCfn })).toBe('implicit-deny');
+    }
+  });
+
+  it('reads snapshots of the source cluster only, and can change none', () => {
+    const describe = 'rds:DescribeDBClusterSnapshots';
+    expect(
+      evaluate(deploy, {
+        action: describe,
+        resource: `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:other-db`,
+      }),
+    ).toBe('implicit-deny');
+    for (const action of [
+      'rds:DeleteDBClusterSnapshot',
+      'rds:ModifyDBClusterSnapshotAttribute',
+      'rds:CopyDBClusterSnapshot',
+      'rds:RestoreDBClusterFromSnapshot',
+      'rds:DescribeDBClusters',
+    ]) {
+      expect(evaluate(deploy, { action, resource: SNAPSHOT })).toBe('implicit-deny');
+      expect(evaluate(deploy, { action, resource: CLUSTER })).toBe('implicit-deny');
+    }
+  });
+
+  it('writes templates only under pr-env/<prefix>-... of its own bucket', () => {
+    const put = (resource: string) => evaluate(deploy, { action: 's3:PutObject', resource });
+    expect(put(`arn:aws:s3:::${bucket}/other/key.json`)).toBe('implicit-deny');
+    expect(put(`arn:aws:s3:::${bucket}/pr-env/prod-api/t.json`)).toBe('implicit-deny');
+    expect(put(`arn:aws:s3:::another-bucket/${templateKey(STACK)}`)).toBe('implicit-deny');
+    for (const action of ['s3:DeleteObject', 's3:PutBucketPolicy', 's3:ListBucket']) {
+      expect(
+        evaluate(deploy, { action, resource: `arn:aws:s3:::${bucket}/${templateKey(STACK)}` }),
+      ).toBe('implicit-deny');
+    }
+  });
+
+  it('follows the prefix parameter', () => {
+    const other = roleStatements(resolved({ StackPrefix: 'preview' }).resources.DeployRole!);
+    const resource = stackArn(stackName('preview', 'shop', 7));
+    expect(evaluate(other, { action: 'cloudformation:DeleteStack', resource })).toBe('allow');
+    expect(
+      evaluate(other, { action: 'cloudformation:DeleteStack', resource: stackArn(STACK) }),
+    ).toBe('implicit-deny');
+  });
+
+  it('fits IAM’s 10,240-character limit on a role’s inline policies', () => {
+    const documents = (
+      setup.resources.DeployRole!.Properties.Policies as Array<{ PolicyDocument: PolicyDocument }>
+    ).map((p) => p.PolicyDocument);
+    expect(documents.reduce((sum, d) => sum + policySize(d), 0)).toBeLessThan(10_240);
+  });
+});
+
+describe('only the repository’s workflows can assume the deploy role', () => {
+  const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
+  const PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+
+  function trustOf(parameters: Record<string, string> = {}) {
+    const role = resolved(parameters).resources.DeployRole!;
+    const document = role.Properties.AssumeRolePolicyDocument as PolicyDocument;
+    return document.Statement;
+  }
+
+  /** Whether a token with this sub (and aud) may assume the role. */
+  const assumes = (trust: Statement[], sub: string, aud = 'sts.amazonaws.com') =>
+    evaluate(trust, {
+      action: WEB_IDENTITY,
+      resource: '*',
+      context: {
+        'token.actions.githubusercontent.com:sub': sub,
+        'token.actions.githubusercontent.com:aud': aud,
+      },
+    }) === 'allow';
+
+  it('trusts GitHub’s OIDC provider, for web identity only, with the sub and aud conditions', () => {
+    const [statement, ...more] = trustOf();
+    expect(more).toEqual([]);
+    expect(statement).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Federated: PROVIDER },
+      Action: WEB_IDENTITY,
+      Condition: {
+        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+        StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:octo-org/shop:*' },
+      },
+    });
+  });
+
+  it('admits the repository’s runs and no other repository’s', () => {
+    const trust = trustOf();
+    expect(assumes(trust, 'repo:octo-org/shop:ref:refs/heads/main')).toBe(true);
+    expect(assumes(trust, 'repo:octo-org/shop:pull_request')).toBe(true);
+    expect(assumes(trust, 'repo:octo-org/shop:environment:pr-7')).toBe(true);
+    expect(assumes(trust, 'repo:octo-org/shop-fork:ref:refs/heads/main')).toBe(false);
+    expect(assumes(trust, 'repo:evil-org/shop:ref:refs/heads/main')).toBe(false);
+    expect(assumes(trust, 'repo:octo-org/shopping:pull_request')).toBe(false);
+    expect(
+      assumes(trust, 'repo:octo-org/shop:ref:refs/heads/main', 'https://github.com/octo-org'),
+    ).toBe(false);
+  });
+
+  it('can be narrowed to one subject, such as runs on main', () => {
+    const trust = trustOf({ SubjectClaimFilter: 'ref:refs/heads/main' });
+    expect(assumes(trust, 'repo:octo-org/shop:ref:refs/heads/main')).toBe(true);
+    expect(assumes(trust, 'repo:octo-org/shop:pull_request')).toBe(false);
+    expect(assumes(trust, 'repo:octo-org/shop:ref:refs/heads/feature')).toBe(false);
+  });
+
+  it('trusts only GitHub’s immutable subject format once the owner and repository IDs are given', () => {
+    const trust = trustOf({ GitHubOwnerId: '123456', GitHubRepositoryId: '456789' });
+    expect(assumes(trust, 'repo:octo-org@123456/shop@456789:ref:refs/heads/main')).toBe(true);
+    // A recycled name carries other IDs; the name-only format is no longer enough.
+    expect(assumes(trust, 'repo:octo-org@999999/shop@111111:ref:refs/heads/main')).toBe(false);
+    expect(assumes(trust, 'repo:octo-org/shop:ref:refs/heads/main')).toBe(false);
+    // One ID alone is not the immutable format: the name-based subject stays.
+    expect(assumes(trustOf({ GitHubOwnerId: '123456' }), 'repo:octo-org/shop:pull_request')).toBe(
+      true,
+    );
+  });
+
+  it('uses the account’s existing provider when asked not to create one', () => {
+    const setupWithout = resolved({ CreateOidcProvider: 'false' });
+    expect(setupWithout.resources).not.toHaveProperty('GitHubOidcProvider');
+    const [statement] = trustOf({ CreateOidcProvider: 'false' });
+    expect(statement?.Principal).toEqual({ Federated: PROVIDER });
+    expect(setupWithout.outputs.OidcProviderArn).toBe(PROVIDER);
+  });
+
+  it('creates the provider for the audience configure-aws-credentials requests', () => {
+    expect(setup.resources.GitHubOidcProvider?.Properties).toEqual({
+      Url: 'https://token.actions.githubusercontent.com',
+      ClientIdList: ['sts.amazonaws.com'],
+    });
+  });
+
+  it('lasts long enough for a run: a session above the action’s 60-minute default timeout', () => {
+    expect(Number(setup.resources.DeployRole!.Properties.MaxSessionDuration)).toBe(7200);
+  });
+});
