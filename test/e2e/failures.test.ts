@@ -214,3 +214,104 @@ describe('timeout', () => {
     }
   });
 });
+
+describe('a stack that will not delete', () => {
+  it('retries a DELETE_FAILED once, then fails naming what is left and still billing', async () => {
+    await runAction(world, {
+      eventName: 'pull_request_target',
+      payload: opened(38),
+      inputs: { 'source-db-cluster': CLUSTER },
+    });
+    world.aws.failResource('DBSecurityGroup', 'resource sg-0123 has a dependent object', {
+      stack: stackOf(38),
+      operation: 'delete',
+      times: 2,
+    });
+    const run = await runAction(world, {
+      eventName: 'pull_request_target',
+      payload: pullRequestEvent('closed', {
+        owner: OWNER,
+        repo: REPO,
+        number: 38,
+        headSha: sha(38),
+      }),
+    });
+    expect(run.exitCode).toBe(1);
+    const [error] = errors(run);
+    expect(error).toContain(`Stack "${stackOf(38)}" delete failed with status DELETE_FAILED`);
+    expect(error).toContain('has a dependent object');
+    expect(error).toMatch(
+      /Resources still there \(and billing\): .*DBSecurityGroup \(AWS::EC2::SecurityGroup/,
+    );
+    expect(
+      world.aws
+        .mutatingCalls()
+        .filter(
+          (c) => c.action === 'DeleteStack' && String(c.params.StackName).includes(stackOf(38)),
+        ),
+    ).toHaveLength(2);
+    expect(
+      run.stdout.includes(`::warning::Deleting stack "${stackOf(38)}" failed; trying once more`),
+    ).toBe(true);
+  });
+});
+
+describe('a template over 51,200 bytes', () => {
+  const big = async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = await mkdtemp(path.join(tmpdir(), 'pr-env-big-'));
+    const file = path.join(dir, 'big.yml');
+    // Plenty of resources with long descriptions: valid, and too large to send inline.
+    const topics = Array.from({ length: 200 }, (_, i) =>
+      [
+        `  Topic${i}:`,
+        '    Type: AWS::SNS::Topic',
+        '    Properties:',
+        `      DisplayName: ${'x'.repeat(90)}`,
+        `      Tags: [{ Key: purpose, Value: ${'y'.repeat(200)} }]`,
+      ].join('\n'),
+    );
+    await writeFile(
+      file,
+      `Parameters:\n  EnvironmentName: { Type: String }\nResources:\n${topics.join('\n')}\n`,
+    );
+    return file;
+  };
+
+  it('is uploaded to template-bucket and passed by URL', async () => {
+    world.aws.createBucket('pr-env-templates');
+    const run = await runAction(world, {
+      eventName: 'pull_request_target',
+      payload: opened(39),
+      inputs: { template: await big(), 'template-bucket': 'pr-env-templates' },
+    });
+    expect(errors(run)).toEqual([]);
+    expect(run.outputs.status).toBe('CREATE_COMPLETE');
+    const create = world.aws
+      .mutatingCalls()
+      .find((c) => c.action === 'CreateChangeSet' && c.params.StackName === stackOf(39));
+    expect(create?.params.TemplateURL).toMatch(
+      /^https:\/\/pr-env-templates\.s3\.us-east-1\.amazonaws\.com\/pr-env\/pr-env-shop-pr-39\//,
+    );
+    expect(create?.params.TemplateBody).toBeUndefined();
+    expect(
+      world.aws.mutatingCalls().some((c) => c.service === 's3' && c.action === 'PutObject'),
+    ).toBe(true);
+  });
+
+  it('without a bucket, fails before any AWS call, naming the input to set', async () => {
+    const before = world.aws.calls.length;
+    const run = await runAction(world, {
+      eventName: 'pull_request_target',
+      payload: opened(40),
+      inputs: { template: await big() },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(errors(run)[0]).toMatch(
+      /renders to \d+ bytes, over CloudFormation's 51200-byte limit for an inline body: set "template-bucket"/,
+    );
+    expect(world.aws.calls.length).toBe(before);
+  });
+});
