@@ -38,6 +38,8 @@ export interface Settings {
   timeoutMinutes: number;
   /** 0 means the environment never expires. */
   ttlHours: number;
+  /** The sweeper puts an environment to sleep after this many hours without a push; 0 = never. */
+  sleepAfterHours: number;
   requireLabel?: string;
   comment: boolean;
   deployment: boolean;
@@ -239,6 +241,7 @@ export function getSettings(
     // Fractions of a minute are allowed: tests and the benchmark use seconds.
     timeoutMinutes: parsed('timeout-minutes', (raw) => parseNumber(raw || '60', { min: 0.01 }), 60),
     ttlHours: parsed('ttl-hours', (raw) => parseNumber(raw || '72', { min: 0 }), 72),
+    sleepAfterHours: parsed('sleep-after-hours', (raw) => parseNumber(raw || '0', { min: 0 }), 0),
     requireLabel: read('require-label') || undefined,
     comment: parsed('comment', (raw) => parseBoolean(raw || 'true'), true),
     deployment: parsed('deployment', (raw) => parseBoolean(raw || 'true'), true),

@@ -53,6 +53,15 @@ export function decideIntent(event: EventInfo, options: IntentOptions): Intent {
     case 'deploy':
     case 'plan': {
       const number = needPr(command);
+      // A label can be added to a closed PR, and pull_request_target fires for it all the same.
+      if (pr?.state === 'closed') {
+        return {
+          kind: 'skip',
+          prNumber: number,
+          because: 'event',
+          reason: `PR #${number} is closed: there is nothing to ${command}`,
+        };
+      }
       // Only an event a PR's author can trigger is gated: a maintainer's workflow_dispatch is the
       // documented way to deploy a fork or an unlabelled PR.
       if (pr && !options.allowForks && isFork(pr)) {

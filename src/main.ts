@@ -10,11 +10,13 @@ import { GitHubReporter } from './report/github-reporter.js';
 import { setActionOutputs, writeJobSummary } from './report/outputs.js';
 import type { RunReport } from './report/report.js';
 import type { RunContext } from './run/context.js';
+import { commentIntent, runChatOps, type ChatOpsIntent } from './run/chatops.js';
 import { runDeploy } from './run/deploy.js';
 import { runDestroy } from './run/destroy.js';
 import { skipNote } from './run/skip.js';
 import { runSweep } from './run/sweep.js';
 import { runPlan } from './run/plan.js';
+import { reportEnvironment } from './run/sleep.js';
 import { StackOperationError } from './stack/target.js';
 import { WatchTimeoutError } from './stack/watch.js';
 
@@ -25,7 +27,10 @@ export async function run(): Promise<void> {
   try {
     const settings = getSettings();
     const runner = readRunnerContext();
-    const intent = decideIntent(runner.event, settings);
+    // A PR comment (issue_comment) is a command, or nothing; every other event goes by its kind.
+    const intent =
+      (settings.command === 'auto' && commentIntent(runner.event.name)) ||
+      decideIntent(runner.event, settings);
     core.info(`pr-env: ${intent.kind} (${intent.reason})`);
     const report: RunReport = {
       intent: intent.kind,
@@ -58,6 +63,7 @@ export async function run(): Promise<void> {
       deadline: startedAt.getTime() + settings.timeoutMinutes * 60_000,
     };
     await execute(context, intent);
+    await reportEnvironment(context);
     await publish(context);
   } catch (error) {
     core.setFailed(errorMessage(error));
@@ -75,8 +81,10 @@ export async function run(): Promise<void> {
   }
 }
 
-async function execute(context: RunContext, intent: Intent): Promise<void> {
+async function execute(context: RunContext, intent: Intent | ChatOpsIntent): Promise<void> {
   switch (intent.kind) {
+    case 'chatops':
+      return runChatOps(context, intent);
     case 'deploy':
       return runDeploy(context, intent.prNumber, intent.pullRequest);
     case 'destroy':
@@ -85,7 +93,9 @@ async function execute(context: RunContext, intent: Intent): Promise<void> {
       context.report.outcome = 'skipped';
       context.report.operation = 'skipped';
       context.report.note = skipNote(intent);
-      core.notice(intent.reason);
+      // A fork's PR deserves a maintainer's attention; any other skip is routine.
+      if (intent.because === 'fork') core.warning(intent.reason);
+      else core.notice(intent.reason);
       return;
     case 'sweep':
       return runSweep(context);

@@ -1,4 +1,4 @@
-import { CORE_SCHEMA, load } from 'js-yaml';
+import { FAILSAFE_SCHEMA, load } from 'js-yaml';
 
 // Parsers for the textual forms inputs arrive in. Each throws a message naming the expected form;
 // inputs.ts adds the input's name.
@@ -48,7 +48,8 @@ export function parseKeyValueLinesOrMap(raw: string): Record<string, string> {
   if (!looksLikeYamlMap(raw)) return parseKeyValueLines(raw);
   let parsed: unknown;
   try {
-    parsed = load(raw, { schema: CORE_SCHEMA });
+    // Every scalar stays the text it was written as: a parameter "16.10" must not become 16.1.
+    parsed = load(raw, { schema: FAILSAFE_SCHEMA });
   } catch (error) {
     throw new Error(
       `${quoted(raw)} is neither Key=Value lines nor a valid YAML map (${(error as Error).message.split('\n')[0]})`,

@@ -1,13 +1,20 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 
-/** The AWS clients a run may need, each built on first use: a destroy never loads RDS or S3. */
+/**
+ * The AWS clients a run may need, each built on first use: a destroy never loads RDS or S3, and
+ * only a create loads EC2 and Service Quotas (the preflight's account checks).
+ */
 export interface AwsClients {
   region: string;
   cloudFormation(): Promise<CloudFormationClient>;
   rds(): Promise<RDSClient>;
   s3(): Promise<S3Client>;
+  ec2(): Promise<EC2Client>;
+  serviceQuotas(): Promise<ServiceQuotasClient>;
 }
 
 // Many PRs polling at once draw "Rate exceeded": the adaptive mode adds client-side rate limiting
@@ -53,6 +60,14 @@ export function createAwsClients(region: string, env: NodeJS.ProcessEnv = proces
       // subdomains: address buckets by path.
       const forcePathStyle = Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
       return new S3Client({ ...common, forcePathStyle });
+    }),
+    ec2: lazy(async () => {
+      const { EC2Client } = await import('@aws-sdk/client-ec2');
+      return new EC2Client(common);
+    }),
+    serviceQuotas: lazy(async () => {
+      const { ServiceQuotasClient } = await import('@aws-sdk/client-service-quotas');
+      return new ServiceQuotasClient(common);
     }),
   };
 }

@@ -5,11 +5,16 @@ export type Octokit = ReturnType<typeof getOctokit>;
 
 /** Retries a rate-limited request at most this many times before giving up with a warning. */
 const RATE_LIMIT_RETRIES = 2;
+/**
+ * The longest wait for a rate limit to lift. The primary limit resets on the hour: a comment is
+ * not worth holding the job (and its AWS session) that long, so past this it is given up.
+ */
+const RATE_LIMIT_MAX_WAIT_SECONDS = 120;
 
 /**
  * An Octokit that retries server errors (plugin-retry) and waits out primary and secondary rate
- * limits (plugin-throttling, which honours `retry-after`). Loaded on first use: a run that
- * reports nothing never pays for it.
+ * limits (plugin-throttling, which honours `retry-after`) when they lift within two minutes.
+ * Loaded on first use: a run that reports nothing never pays for it.
  */
 export async function createOctokit(token: string): Promise<Octokit> {
   const [{ getOctokit: make }, { retry }, { throttling }] = await Promise.all([
@@ -25,9 +30,15 @@ export async function createOctokit(token: string): Promise<Octokit> {
       _octokit: unknown,
       retryCount: number,
     ) => {
-      const again = retryCount < RATE_LIMIT_RETRIES;
+      const tooLong = retryAfter > RATE_LIMIT_MAX_WAIT_SECONDS;
+      const again = retryCount < RATE_LIMIT_RETRIES && !tooLong;
+      const what = again
+        ? `retrying in ${retryAfter} s`
+        : tooLong
+          ? `giving up (it lifts in ${retryAfter} s)`
+          : 'giving up';
       core.warning(
-        `GitHub ${kind} rate limit on ${options.method} ${requestPath(options)}: ${again ? `retrying in ${retryAfter} s` : 'giving up'}`,
+        `GitHub ${kind} rate limit on ${options.method} ${requestPath(options)}: ${what}`,
       );
       return again;
     };

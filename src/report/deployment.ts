@@ -1,4 +1,5 @@
 import type { Octokit, Repo } from '../github/client.js';
+import type { RootCause } from '../stack/root-cause.js';
 
 export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
 
@@ -12,13 +13,30 @@ export interface DeploymentStatus {
 // GitHub rejects longer descriptions.
 const DESCRIPTION_MAX = 140;
 
+function clip(text: string): string {
+  return text.slice(0, DESCRIPTION_MAX);
+}
+
+// CloudFormation wraps a handler's own words in `Resource handler returned message: "…" (…)`.
+const HANDLER_MESSAGE = /^Resource handler returned message: "(.*?)(?: \(Service: [^)]*\))?"/s;
+
+/**
+ * What a failed deployment says on the PR, in GitHub's 140 characters: the root cause first (the
+ * resource and the service's own message), not the stack name the full error starts with. Pure.
+ */
+export function failureDescription(rootCause: RootCause | undefined, error?: string): string {
+  if (!rootCause) return clip((error || 'Failed').replace(/\s+/g, ' '));
+  const reason = HANDLER_MESSAGE.exec(rootCause.reason)?.[1] ?? rootCause.reason;
+  return clip(`${rootCause.logicalId} ${rootCause.status}: ${reason}`);
+}
+
 function statusBody(status: DeploymentStatus) {
   return {
     state: status.state,
     environment_url: status.environmentUrl,
     log_url: status.logUrl,
-    description: status.description?.slice(0, DESCRIPTION_MAX),
-    // A new success makes the PR's earlier deployments inactive, so one "View deployment" shows.
+    description: status.description && clip(status.description),
+    // Only affects non-transient environments; deactivateSuperseded covers the PR's own.
     auto_inactive: true,
   };
 }
@@ -80,4 +98,46 @@ export async function deactivateEnvironment(
     });
   }
   return deployments.length;
+}
+
+// Deployments that still count as live: GitHub shows "View deployment" for the newest of them.
+const LIVE_STATES = new Set(['success', 'in_progress', 'queued', 'pending']);
+
+/**
+ * Marks inactive the deployments of `environment` that `currentId` supersedes. GitHub's
+ * auto_inactive skips transient environments, so without this every push would leave another
+ * live deployment on the PR. Walks them newest first and stops at one already inactive: each
+ * success has deactivated everything before it. Returns how many were marked.
+ */
+export async function deactivateSuperseded(
+  octokit: Octokit,
+  repo: Repo,
+  environment: string,
+  currentId: number,
+  logUrl?: string,
+): Promise<number> {
+  const { data: deployments } = await octokit.rest.repos.listDeployments({
+    ...repo,
+    environment,
+    per_page: 30,
+  });
+  let marked = 0;
+  for (const deployment of deployments) {
+    if (deployment.id >= currentId) continue;
+    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
+      ...repo,
+      deployment_id: deployment.id,
+      per_page: 1,
+    });
+    const state = statuses[0]?.state;
+    if (state === 'inactive') break;
+    if (state === undefined || !LIVE_STATES.has(state)) continue;
+    await setDeploymentStatus(octokit, repo, deployment.id, {
+      state: 'inactive',
+      logUrl,
+      description: 'Superseded by a newer deployment',
+    });
+    marked++;
+  }
+  return marked;
 }

@@ -3,7 +3,13 @@ import { errorMessage } from '../errors.js';
 import { createOctokit, type Octokit, type Repo } from '../github/client.js';
 import { environmentName } from '../naming.js';
 import { upsertStickyComment } from './comment.js';
-import { createDeployment, deactivateEnvironment, setDeploymentStatus } from './deployment.js';
+import {
+  createDeployment,
+  deactivateEnvironment,
+  deactivateSuperseded,
+  failureDescription,
+  setDeploymentStatus,
+} from './deployment.js';
 import { renderComment } from './markdown.js';
 import type { RunReport } from './report.js';
 
@@ -86,16 +92,26 @@ export class GitHubReporter {
     }
     const id = this.deploymentId;
     if (id === undefined) return;
+    const success = report.outcome === 'success';
     await this.attempt('update the GitHub deployment', (octokit) =>
       setDeploymentStatus(octokit, this.options.repo, id, {
-        state: report.outcome === 'success' ? 'success' : 'failure',
+        state: success ? 'success' : 'failure',
         environmentUrl: report.environmentUrl,
         logUrl: this.options.runUrl,
-        description:
-          report.outcome === 'success'
-            ? `Stack ${report.status ?? 'ready'}`
-            : (report.error ?? 'Failed'),
+        description: success
+          ? `Stack ${report.status ?? 'ready'}`
+          : failureDescription(report.rootCause, report.error),
       }),
+    );
+    if (!success) return;
+    await this.attempt(`mark earlier deployments of ${environmentName(pr)} inactive`, (octokit) =>
+      deactivateSuperseded(
+        octokit,
+        this.options.repo,
+        environmentName(pr),
+        id,
+        this.options.runUrl,
+      ),
     );
   }
 }

@@ -1,4 +1,5 @@
 import { formatRootCause } from '../stack/root-cause.js';
+import { environmentSection, lifecycleHeadline } from './cost-markdown.js';
 import type { PlannedChange } from '../stack/plan.js';
 import { publicOutputs, type RunReport, type SweepEntry } from './report.js';
 
@@ -28,6 +29,8 @@ export function formatAge(ms: number): string {
 }
 
 function headline(report: RunReport): string {
+  const lifecycle = lifecycleHeadline(report);
+  if (lifecycle) return lifecycle;
   const pr = report.prNumber !== undefined ? ` for #${report.prNumber}` : '';
   if (report.outcome === 'skipped') return `⏸️ pr-env: not deployed${pr}`;
   if (report.outcome === 'failure') {
@@ -101,6 +104,7 @@ export function renderReport(report: RunReport): string {
   if (report.sweep) {
     lines.push(...sweepTable(report.sweep), '');
   }
+  lines.push(...environmentSection(report));
   lines.push('| | |', '|---|---|');
   for (const [key, value] of facts(report)) {
     if (value) lines.push(`| **${key}** | ${escapeCell(value)} |`);
@@ -115,17 +119,45 @@ export function renderReport(report: RunReport): string {
   return lines.join('\n');
 }
 
-/** The change set as a table: one row per resource. Pure. */
+/**
+ * A change to nothing but a resource's tags: every push changes the stack's `pr-env:head-sha` tag,
+ * which CloudFormation passes on to every taggable resource.
+ */
+function tagsOnly(change: PlannedChange): boolean {
+  return (
+    change.action === 'Modify' &&
+    change.replacement === 'False' &&
+    change.causes.length === 1 &&
+    change.causes[0] === 'Tags'
+  );
+}
+
+/**
+ * The change set as a table: one row per resource, those whose only change is their tags folded
+ * into one line after it, so that what matters is not lost among them. Pure.
+ */
 export function planTable(changes: PlannedChange[]): string[] {
   if (changes.length === 0) return ['No changes.'];
-  return [
-    '| Action | Resource | Type | Replacement | Caused by |',
-    '|---|---|---|---|---|',
-    ...changes.map(
-      (c) =>
-        `| ${c.action} | ${code(c.logicalId)} | ${c.resourceType} | ${c.replacement || '–'} | ${escapeCell(c.causes.join(', ') || '–')} |`,
-    ),
-  ];
+  const rows = changes.filter((c) => !tagsOnly(c));
+  const tagged = changes.filter(tagsOnly);
+  const lines =
+    rows.length === 0
+      ? []
+      : [
+          '| Action | Resource | Type | Replacement | Caused by |',
+          '|---|---|---|---|---|',
+          ...rows.map(
+            (c) =>
+              `| ${c.action} | ${code(c.logicalId)} | ${c.resourceType} | ${c.replacement || '–'} | ${escapeCell(c.causes.join(', ') || '–')} |`,
+          ),
+        ];
+  if (tagged.length > 0) {
+    if (lines.length > 0) lines.push('');
+    lines.push(
+      `${rows.length > 0 ? 'And' : 'Only'} ${tagged.length} resource(s) whose only change is their tags, in place: ${tagged.map((c) => code(c.logicalId)).join(', ')}.`,
+    );
+  }
+  return lines;
 }
 
 function planSection(plan: NonNullable<RunReport['plan']>): string[] {
@@ -144,7 +176,10 @@ function planSection(plan: NonNullable<RunReport['plan']>): string[] {
   if (plan.blocked.length > 0) {
     lines.push(
       `⚠️ **${plan.blocked.length} destructive change(s)** a deploy would stop at: ${plan.blocked
-        .map((c) => `${code(c.logicalId)} (${c.action === 'Remove' ? 'removed' : 'replaced'})`)
+        .map(
+          (c) =>
+            `${code(c.logicalId)} (${c.action === 'Remove' ? 'removed' : c.replacement === 'Conditional' ? 'maybe replaced' : 'replaced'})`,
+        )
         .join(', ')}. Set \`refresh-data\` or \`allow-replacement\` to accept them.`,
       '',
     );

@@ -1,9 +1,6 @@
 import * as core from '@actions/core';
 import { planTable, renderReport } from './markdown.js';
-import { isSecretOutputKey, type RunReport } from './report.js';
-
-// A connection string carries a password under an innocent key (`DatabaseUrl`).
-const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/]+)@/gi;
+import { isSecretOutputKey, redactUrlPasswords, URL_PASSWORD, type RunReport } from './report.js';
 
 /**
  * Sets the action's outputs from the report. Secret-looking stack outputs, and passwords inside
@@ -29,12 +26,6 @@ export function setActionOutputs(report: RunReport): void {
 }
 
 /** `scheme://user:***@host`: the text with the password of every URL in it blanked out. Pure. */
-export function redactUrlPasswords(text: string): string {
-  return text.replace(URL_PASSWORD, (url, password: string) =>
-    url.replace(`:${password}@`, ':***@'),
-  );
-}
-
 /** The same report as the PR comment, in the job summary. Without a summary file, nothing. */
 export async function writeJobSummary(report: RunReport): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;

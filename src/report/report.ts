@@ -1,3 +1,4 @@
+import type { CostEstimate } from '../cost/estimate.js';
 import type { RootCause } from '../stack/root-cause.js';
 import type { SnapshotChoice } from '../snapshot.js';
 import type { PlannedChange } from '../stack/plan.js';
@@ -6,7 +7,9 @@ export type Operation = 'create' | 'update' | 'none' | 'delete' | 'skipped';
 
 /** Everything a run tells people about itself: the comment, the summary and the outputs. */
 export interface RunReport {
-  intent: 'deploy' | 'destroy' | 'plan' | 'sweep' | 'skip';
+  /** `chatops` until a PR comment's command is known; then the command's own. */
+  intent:
+    'deploy' | 'destroy' | 'plan' | 'sweep' | 'skip' | 'sleep' | 'wake' | 'extend' | 'chatops';
   outcome: 'success' | 'failure' | 'skipped';
   repository: string;
   prNumber?: number;
@@ -29,14 +32,28 @@ export interface RunReport {
   plan?: { type: 'CREATE' | 'UPDATE'; changes: PlannedChange[]; blocked: PlannedChange[] };
   /** What a sweep found and did, one entry per environment of the repository. */
   sweep?: SweepEntry[];
+  /** The environment after the run: awake or asleep, and until when it lives. */
+  environment?: EnvironmentState;
+  /** What the environment costs, awake and asleep, from its resources and parameters. */
+  cost?: CostEstimate;
+  /** The PR comment command the run answered. */
+  command?: { text: string; user: string; url?: string };
+}
+
+export interface EnvironmentState {
+  state: 'awake' | 'asleep';
+  /** `pr-env:expires-at`: an ISO time, or `never`. */
+  expiresAt?: string;
+  /** The Aurora cluster's status(es) as RDS last reported them, when the run looked. */
+  database?: string;
 }
 
 export interface SweepEntry {
   stackName: string;
   pr: number;
-  action: 'delete' | 'keep';
+  action: 'delete' | 'keep' | 'sleep' | 'stop-database';
   reason: string;
-  outcome: 'kept' | 'pending' | 'deleted' | 'failed';
+  outcome: 'kept' | 'pending' | 'deleted' | 'failed' | 'asleep' | 'stopped';
   error?: string;
 }
 
@@ -48,6 +65,20 @@ export function isSecretOutputKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }
 
+// A connection string carries a password under an innocent key (`DatabaseUrl`).
+export const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/]+)@/gi;
+
+export function redactUrlPasswords(text: string): string {
+  return text.replace(URL_PASSWORD, (url, password: string) =>
+    url.replace(`:${password}@`, ':***@'),
+  );
+}
+
+/** The outputs fit to show on the PR: no secret-named ones, no passwords inside URLs. */
 export function publicOutputs(outputs: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(outputs).filter(([key]) => !isSecretOutputKey(key)));
+  return Object.fromEntries(
+    Object.entries(outputs)
+      .filter(([key]) => !isSecretOutputKey(key))
+      .map(([key, value]) => [key, redactUrlPasswords(value)]),
+  );
 }

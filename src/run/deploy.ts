@@ -1,8 +1,10 @@
 import * as core from '@actions/core';
-import type { Stack } from '@aws-sdk/client-cloudformation';
+import type { Parameter, Stack } from '@aws-sdk/client-cloudformation';
 import { getPullRequest } from '../github/pulls.js';
 import type { PullRequestInfo } from '../github/event.js';
 import { expiresAt, stackTags, TAG, uniqueName } from '../naming.js';
+import { checkAccountRoom } from '../preflight/preflight.js';
+import { QuotaExceededError, type QuotaProblem } from '../preflight/quotas.js';
 import { resolveSnapshot, SNAPSHOT_PARAMETERS, type SnapshotChoice } from '../snapshot.js';
 import { deployStack, type DeployPlan } from '../stack/deploy.js';
 import { blockedReplacements, ReplacementBlockedError, toPlannedChanges } from '../stack/plan.js';
@@ -16,6 +18,7 @@ import {
   type LoadedTemplate,
 } from '../template/render.js';
 import { stackTarget, type RunContext } from './context.js';
+import { sleepAwareDeploy } from './sleep-deploy.js';
 
 /** Checks what can be checked without AWS, so that bad input changes nothing. */
 export function loadCheckedTemplate(context: RunContext): LoadedTemplate {
@@ -49,15 +52,27 @@ export async function currentPullRequest(
   return pr;
 }
 
+/** The quotas creating the stack would exceed (the preflight); empty when there is room. */
+export function accountRoom(
+  context: RunContext,
+  loaded: LoadedTemplate,
+  parameters: Parameter[],
+): Promise<QuotaProblem[]> {
+  return checkAccountRoom(context.aws, { template: loaded.template, parameters });
+}
+
 /**
  * Works out what to send CloudFormation once the stack's starting state is known: an update keeps
- * the stack's snapshot, a create resolves the newest.
+ * the stack's snapshot, a create resolves the newest. `beforeUpload` sees the parameters before
+ * anything is written (the template upload, the change set), so that a check can stop the run
+ * while nothing has changed.
  */
 export function planBuilder(
   context: RunContext,
   loaded: LoadedTemplate,
   pr: PullRequestInfo,
   stackName: string,
+  beforeUpload?: (existing: Stack | undefined, parameters: Parameter[]) => Promise<void>,
 ): (existing: Stack | undefined) => Promise<DeployPlan> {
   const { settings, report } = context;
   return async (existing) => {
@@ -84,8 +99,10 @@ export function planBuilder(
         [SNAPSHOT_PARAMETERS.engineVersion]: snapshot.engineVersion,
       }),
     };
+    const parameters = buildParameters(loaded, actionValues, settings.parameters);
+    await beforeUpload?.(existing, parameters);
     return {
-      parameters: buildParameters(loaded, actionValues, settings.parameters),
+      parameters,
       tags: stackTags({
         repository: context.repository,
         pr: pr.number,
@@ -121,12 +138,25 @@ export async function runDeploy(
   await context.github.startDeployment(prNumber, pr.headSha);
 
   const outcome = await deployStack(target, {
-    plan: planBuilder(context, loaded, pr, target.stackName),
-    review: (changes) => {
+    // A create is checked against the account's quotas first: hitting one fails in seconds here,
+    // instead of after minutes of creating and rolling back. An update adds no VPC or NAT.
+    // A sleeping environment wakes for a deploy; see sleep-deploy.ts.
+    plan: sleepAwareDeploy(
+      context,
+      pr,
+      planBuilder(context, loaded, pr, target.stackName, async (existing, parameters) => {
+        if (existing) return;
+        const problems = await accountRoom(context, loaded, parameters);
+        if (problems.length > 0) {
+          throw new QuotaExceededError(target.stackName, problems, context.aws.region);
+        }
+      }),
+    ),
+    review: (changes, existing) => {
       const planned = toPlannedChanges(changes);
       const blocked = blockedReplacements(planned, settings);
       if (blocked.length === 0) return;
-      report.plan = { type: 'UPDATE', changes: planned, blocked };
+      report.plan = { type: existing ? 'UPDATE' : 'CREATE', changes: planned, blocked };
       throw new ReplacementBlockedError(target.stackName, blocked);
     },
   });

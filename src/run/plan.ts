@@ -5,8 +5,9 @@ import { deleteOwnedStack } from '../stack/settle.js';
 import { nextStep } from '../stack/status.js';
 import { uniqueName } from '../naming.js';
 import { stackTarget, type RunContext } from './context.js';
-import { currentPullRequest, loadCheckedTemplate, planBuilder } from './deploy.js';
+import { accountRoom, currentPullRequest, loadCheckedTemplate, planBuilder } from './deploy.js';
 import type { PullRequestInfo } from '../github/event.js';
+import { formatProblem, type QuotaProblem } from '../preflight/quotas.js';
 
 /**
  * Shows what a deploy would do, and changes nothing: the change set is deleted, and so is the
@@ -39,12 +40,16 @@ export async function runPlan(
     return;
   }
   const type = step === 'create' ? 'CREATE' : 'UPDATE';
-  const plan = await planBuilder(
-    context,
-    loaded,
-    pr,
-    target.stackName,
-  )(step === 'update' ? existing : undefined);
+  // A deploy would check a create against the account's quotas: the plan says what it would find.
+  let quotaProblems: QuotaProblem[] = [];
+  const plan = await planBuilder(context, loaded, pr, target.stackName, async (_, parameters) => {
+    if (type === 'CREATE') quotaProblems = await accountRoom(context, loaded, parameters);
+  })(step === 'update' ? existing : undefined);
+  if (quotaProblems.length > 0) {
+    report.note = `⚠️ A deploy would stop before creating anything: ${quotaProblems
+      .map((p) => formatProblem(p, context.aws.region))
+      .join('; ')}.`;
+  }
   const outcome = await prepareChangeSet(
     target.cfn,
     {

@@ -9,6 +9,7 @@ import { getPullRequest } from '../github/pulls.js';
 import type { RunReport, SweepEntry } from '../report/report.js';
 import { destroyStack } from '../stack/destroy.js';
 import { stackTarget, type RunContext } from './context.js';
+import { restEnvironments, type KeptEnvironment } from './sleep-sweep.js';
 import { ownedStacks, sweepVerdict } from './sweep-decision.js';
 
 async function listAllStacks(cfn: CloudFormationClient): Promise<Stack[]> {
@@ -43,13 +44,17 @@ export async function runSweep(context: RunContext): Promise<void> {
   const owned = ownedStacks(await listAllStacks(cfn), context.repository);
   const now = new Date(context.clock.now());
   const entries: SweepEntry[] = [];
+  const open: KeptEnvironment[] = [];
   for (const { stack, pr } of owned) {
-    const verdict = sweepVerdict(stack, pr, await pullRequestState(context, pr), now);
-    entries.push({
+    const state = await pullRequestState(context, pr);
+    const verdict = sweepVerdict(stack, pr, state, now);
+    const entry: SweepEntry = {
       stackName: stack.StackName ?? '',
       ...verdict,
       outcome: verdict.action === 'keep' ? 'kept' : 'pending',
-    });
+    };
+    entries.push(entry);
+    if (verdict.action === 'keep' && state === 'open') open.push({ stack, pr, entry });
   }
   context.report.sweep = entries;
   core.info(
@@ -87,11 +92,14 @@ export async function runSweep(context: RunContext): Promise<void> {
         await context.github.finish(prReport);
       }),
   );
+  // Kept environments of open PRs may still go to sleep (sleep-after-hours), or have a database
+  // AWS restarted stopped again.
+  await restEnvironments(context, open);
   context.report.stackName = undefined;
   const failed = entries.filter((e) => e.outcome === 'failed');
   if (failed.length > 0) {
     throw new Error(
-      `The sweeper could not delete ${failed.map((e) => `"${e.stackName}" (${e.error})`).join('; ')}`,
+      `The sweeper could not ${failed.map((e) => `${e.action === 'delete' ? 'delete' : 'put to sleep'} "${e.stackName}" (${e.error})`).join('; ')}`,
     );
   }
 }

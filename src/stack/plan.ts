@@ -1,4 +1,4 @@
-import type { Change } from '@aws-sdk/client-cloudformation';
+import type { Change, ResourceChangeDetail } from '@aws-sdk/client-cloudformation';
 
 /** One row of a plan: what a change set would do to one resource. */
 export interface PlannedChange {
@@ -7,8 +7,33 @@ export interface PlannedChange {
   resourceType: string;
   /** True, Conditional or False; empty for additions and removals. */
   replacement: string;
-  /** The properties whose change causes the replacement (or, failing that, that change). */
+  /**
+   * The properties whose change causes the replacement (or, failing that, that change), each
+   * with the parameter or resource its new value comes from.
+   */
   causes: string[];
+}
+
+/**
+ * What a detail of a change says caused it: the property, and where its new value comes from when
+ * that is not the template itself (a parameter, or another resource being replaced).
+ */
+function causesOf(details: ResourceChangeDetail[]): string[] {
+  const sources = new Map<string, Set<string>>();
+  for (const d of details) {
+    const name = d.Target?.Name ?? d.Target?.Attribute;
+    if (!name) continue;
+    const from = sources.get(name) ?? new Set<string>();
+    sources.set(name, from);
+    if (d.CausingEntity && d.ChangeSource === 'ParameterReference') {
+      from.add(`parameter ${d.CausingEntity}`);
+    } else if (d.CausingEntity) {
+      from.add(d.CausingEntity);
+    }
+  }
+  return [...sources].map(([name, from]) =>
+    from.size > 0 ? `${name} (from ${[...from].join(', ')})` : name,
+  );
 }
 
 /** Reads a change set's changes into plan rows. Pure. */
@@ -20,16 +45,13 @@ export function toPlannedChanges(changes: Change[]): PlannedChange[] {
     const recreating = details.filter(
       (d) => d.Target?.RequiresRecreation && d.Target.RequiresRecreation !== 'Never',
     );
-    const names = (recreating.length > 0 ? recreating : details)
-      .map((d) => d.Target?.Name ?? d.Target?.Attribute ?? '')
-      .filter(Boolean);
     return [
       {
         action: rc.Action ?? '',
         logicalId: rc.LogicalResourceId ?? '',
         resourceType: rc.ResourceType ?? '',
         replacement: rc.Action === 'Modify' ? (rc.Replacement ?? 'False') : '',
-        causes: [...new Set(names)],
+        causes: causesOf(recreating.length > 0 ? recreating : details),
       },
     ];
   });
@@ -61,25 +83,44 @@ export function blockedReplacements(
       (change.action === 'Modify' &&
         (change.replacement === 'True' || change.replacement === 'Conditional'));
     if (!destructive) return false;
-    if (DATA_TYPES.has(change.resourceType)) return !options.refreshData;
+    // refresh-data asks for a new database, which replaces it; removing it is another matter.
+    if (DATA_TYPES.has(change.resourceType)) {
+      return change.action === 'Remove' || !options.refreshData;
+    }
     return NETWORK_TYPES.has(change.resourceType);
   });
 }
 
+/** `replace VPC (AWS::EC2::VPC), because of CidrBlock (from parameter VpcCidr)`. Pure. */
+export function describeBlocked(change: PlannedChange): string {
+  const verb =
+    change.action === 'Remove'
+      ? 'remove'
+      : change.replacement === 'Conditional'
+        ? 'maybe replace'
+        : 'replace';
+  const why = change.causes.length > 0 ? `, because of ${change.causes.join(', ')}` : '';
+  return `${verb} ${change.logicalId} (${change.resourceType})${why}`;
+}
+
+/** A deploy the replacement guard stopped: what would have gone, why, and how to allow it. */
 export class ReplacementBlockedError extends Error {
   constructor(
     readonly stackName: string,
     readonly blocked: PlannedChange[],
   ) {
+    // refresh-data is worth suggesting only when it is the database that would be replaced.
+    const database = blocked.some((c) => c.action === 'Modify' && DATA_TYPES.has(c.resourceType));
     super(
-      `Stopped before changing stack "${stackName}": the change set would ${blocked
-        .map(
-          (c) =>
-            `${c.action === 'Remove' ? 'remove' : 'replace'} ${c.logicalId} (${c.resourceType}${c.causes.length > 0 ? `, because of ${c.causes.join(', ')}` : ''})`,
-        )
-        .join(
-          '; ',
-        )}. Nothing was changed. Set "refresh-data: true" to accept a new database, or "allow-replacement: true" to accept any replacement.`,
+      [
+        `Stopped before changing stack "${stackName}": its change set would`,
+        ...blocked.map((c) => `- ${describeBlocked(c)}`),
+        `Nothing was changed. ${
+          database
+            ? 'Set "refresh-data: true" to accept a new database restored from the newest snapshot, or "allow-replacement: true" to accept every replacement.'
+            : 'Set "allow-replacement: true" to accept the replacement.'
+        }`,
+      ].join('\n'),
     );
     this.name = 'ReplacementBlockedError';
   }

@@ -2,6 +2,7 @@ import {
   ContinueUpdateRollbackCommand,
   DeleteStackCommand,
   DescribeStackResourcesCommand,
+  ListChangeSetsCommand,
   type Stack,
 } from '@aws-sdk/client-cloudformation';
 import * as core from '@actions/core';
@@ -33,6 +34,11 @@ export async function settleStack(target: StackTarget, goal: Goal): Promise<Stac
         await continueRollback(target, stack);
         break;
       case 'delete-then-create':
+        if (status === 'REVIEW_IN_PROGRESS' && (await isBeingCreated(target, stack))) {
+          core.info(`Stack "${target.stackName}" is being created by another run: waiting for it`);
+          await pause(target, 'wait for another run to create it', status);
+          break;
+        }
         core.info(
           `Stack "${target.stackName}" is ${status}: it can only be recreated, deleting it first`,
         );
@@ -66,6 +72,37 @@ async function waitWhileInProgress(target: StackTarget): Promise<void> {
     await clock.sleep(Math.min(interval, Math.max(0, target.deadline - clock.now())));
     interval = Math.min(interval * 2, poll.slowMs);
   }
+}
+
+// A CREATE change set younger than this may still be executed by the run that made it.
+const FRESH_CHANGE_SET_MS = 5 * 60_000;
+
+/**
+ * Whether a REVIEW_IN_PROGRESS stack is another run's create in the making (its change set still
+ * being computed, or ready and fresh) rather than a shell an interrupted run left behind.
+ */
+async function isBeingCreated(target: StackTarget, stack: Stack): Promise<boolean> {
+  const { Summaries = [] } = await target.cfn.send(
+    new ListChangeSetsCommand({ StackName: stack.StackId }),
+  );
+  const now = target.clock.now();
+  return Summaries.some(
+    (cs) =>
+      cs.Status === 'CREATE_PENDING' ||
+      cs.Status === 'CREATE_IN_PROGRESS' ||
+      cs.ExecutionStatus === 'EXECUTE_IN_PROGRESS' ||
+      (cs.ExecutionStatus === 'AVAILABLE' &&
+        now - (cs.CreationTime?.getTime() ?? 0) < FRESH_CHANGE_SET_MS),
+  );
+}
+
+async function pause(target: StackTarget, what: string, status: string): Promise<void> {
+  if (target.clock.now() >= target.deadline) {
+    throw new StackOperationError(target.stackName, what, `still ${status} (timed out)`, []);
+  }
+  await target.clock.sleep(
+    Math.min(target.poll.slowMs, Math.max(0, target.deadline - target.clock.now())),
+  );
 }
 
 async function continueRollback(target: StackTarget, stack: Stack): Promise<void> {

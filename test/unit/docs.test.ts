@@ -17,7 +17,10 @@ describe('README', () => {
 
   it('notices a drifted table: an input renamed in action.yml no longer matches', () => {
     const drifted = actionTables(
-      readFileSync(new URL('../../action.yml', import.meta.url), 'utf8').replace('allow-forks:', 'allow-fork:'),
+      readFileSync(new URL('../../action.yml', import.meta.url), 'utf8').replace(
+        'allow-forks:',
+        'allow-fork:',
+      ),
     );
     expect(readme).not.toContain(drifted.inputs);
   });

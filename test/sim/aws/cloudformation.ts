@@ -45,6 +45,7 @@ export interface CloudFormationOptions {
   stackEventsPageSize: number;
   shutdown: AbortSignal;
   delayFor(logicalId: string, type: string): number;
+  settleDelay(): number;
 }
 
 export class CloudFormationService implements ChangeSetHost {
@@ -75,6 +76,7 @@ export class CloudFormationService implements ChangeSetHost {
         provider,
         shutdown: options.shutdown,
         delayFor: options.delayFor,
+        settleDelay: options.settleDelay,
         placement: (stack) => this.placement(stack),
         evaluator: (stack, deployment) => this.evaluator(stack, deployment),
       },

@@ -11,6 +11,7 @@ import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudFormationService } from './cloudformation.js';
+import { Ec2Service } from './ec2.js';
 import { CallFaults, ResourceFaults } from './faults.js';
 import type {
   FailResourceOptions,
@@ -28,6 +29,7 @@ import {
 import { ResourceProvider } from './resource-provider.js';
 import { loadResourceSpec } from './resource-spec.js';
 import { S3Service } from './s3.js';
+import { ServiceQuotasService } from './service-quotas.js';
 import { serve, type CallRecord, type Services } from './server.js';
 import type { StackEvent, StackRecord } from './stack-model.js';
 import { seedStack, type SeedStackOptions } from './stack-seeding.js';
@@ -41,6 +43,8 @@ export type {
 } from './faults.js';
 export type { Cluster, ClusterSeed, Snapshot, SnapshotSeed } from './rds.js';
 export type { CallRecord, Service } from './server.js';
+export type { Ec2Seed, Ec2Service } from './ec2.js';
+export type { ServiceQuotasService } from './service-quotas.js';
 export type { SeedStackOptions } from './stack-seeding.js';
 export type { StackEvent } from './stack-model.js';
 export type { ChangeSetView, ResourceView, StackView } from './views.js';
@@ -54,6 +58,17 @@ export interface AwsSimulatorOptions {
   resourceDelayMs?: number;
   /** Overrides of resourceDelayMs keyed by logical ID or by resource type (`AWS::RDS::DBCluster`). */
   resourceDelays?: Record<string, number>;
+  /**
+   * Spread of each resource step around its delay, as a fraction: 0.2 makes a step take 80–120 %
+   * of its delay, drawn anew each time (default 0: exact delays).
+   */
+  resourceDelayJitter?: number;
+  /**
+   * Time between an operation's last resource finishing and the stack's own final event
+   * (CREATE_COMPLETE, UPDATE_COMPLETE_CLEANUP_IN_PROGRESS, DELETE_COMPLETE…): seconds in real
+   * CloudFormation. A number, or `[min, max]` drawn anew per operation. Default 0.
+   */
+  stackSettleMs?: number | [number, number];
   /** CREATE_PENDING to CREATE_COMPLETE for a change set (default 20 ms). */
   changeSetDelayMs?: number;
   /** RDS cluster stopping/starting duration (default 50 ms). */
@@ -79,6 +94,10 @@ export class AwsSimulator {
   readonly accountId: string;
   /** Every request received, in arrival order. */
   readonly calls: CallRecord[];
+  /** EC2's counts (stacks' resources plus `ec2.seed(…)`) and `ec2.deny(action)`. */
+  readonly ec2: Ec2Service;
+  /** GetServiceQuota from the `quotas` option, and `serviceQuotas.deny()`. */
+  readonly serviceQuotas: ServiceQuotasService;
 
   private constructor(
     private readonly server: Server,
@@ -92,6 +111,8 @@ export class AwsSimulator {
     this.region = options.region;
     this.accountId = options.accountId;
     this.calls = services.calls;
+    this.ec2 = services.ec2;
+    this.serviceQuotas = services.serviceQuotas;
   }
 
   static async start(options: AwsSimulatorOptions = {}): Promise<AwsSimulator> {
@@ -101,6 +122,8 @@ export class AwsSimulator {
       base: options.resourceDelayMs ?? 20,
       overrides: new Map(Object.entries(options.resourceDelays ?? {})),
     };
+    const jitter = options.resourceDelayJitter ?? 0;
+    const [settleMin, settleMax] = [options.stackSettleMs ?? 0].flat() as [number, number?];
     const shutdown = new AbortController();
     // Each running operation, change set and resource wait listens for shutdown.
     setMaxListeners(0, shutdown.signal);
@@ -123,14 +146,25 @@ export class AwsSimulator {
         stackEventsPageSize: options.stackEventsPageSize ?? 100,
         shutdown: shutdown.signal,
         delayFor: (id, type) =>
-          delays.overrides.get(id) ?? delays.overrides.get(type) ?? delays.base,
+          (delays.overrides.get(id) ?? delays.overrides.get(type) ?? delays.base) *
+          (1 + jitter * (2 * Math.random() - 1)),
+        settleDelay: () => settleMin + Math.random() * ((settleMax ?? settleMin) - settleMin),
       },
       await loadResourceSpec(),
       resourceFaults,
       new ResourceProvider(rds, s3, () => stacks(), options.quotas),
       s3,
     );
-    const services: Services = { cloudformation, rds, s3, faults: new CallFaults(), calls: [] };
+    const quotas = options.quotas ?? {};
+    const services: Services = {
+      cloudformation,
+      rds,
+      s3,
+      ec2: new Ec2Service({ region, accountId, stacks, quotas }),
+      serviceQuotas: new ServiceQuotasService({ region, accountId, quotas }),
+      faults: new CallFaults(),
+      calls: [],
+    };
     let baseUrl = '';
     const server = createServer((req, res) => void serve(services, baseUrl, req, res));
     await new Promise<void>((resolve, reject) => {

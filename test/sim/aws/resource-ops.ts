@@ -23,6 +23,8 @@ export interface EngineContext {
   provider: ResourceProvider;
   shutdown: AbortSignal;
   delayFor(logicalId: string, type: string): number;
+  /** The pause between an operation's last resource and the stack's final event. */
+  settleDelay(): number;
   placement(stack: StackRecord): Placement;
   /** An evaluator of `deployment` that resolves resources from the stack as it is right now. */
   evaluator(stack: StackRecord, deployment: Deployment): Evaluator;

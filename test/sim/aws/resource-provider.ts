@@ -72,6 +72,21 @@ export class ResourceProvider {
     return undefined;
   }
 
+  /**
+   * The tags CloudFormation puts on a resource it creates: its own `aws:cloudformation:*` tags
+   * (what pr-env checks before stopping or starting a cluster) and the stack's tags.
+   */
+  private stackTagsOf(resource: ResourceState): Record<string, string> {
+    const stack = this.stacks().find((s) => s.resources.get(resource.logicalId) === resource);
+    if (!stack) return {};
+    return {
+      ...Object.fromEntries(stack.tags.map((t) => [t.Key, t.Value])),
+      'aws:cloudformation:stack-name': stack.name,
+      'aws:cloudformation:stack-id': stack.stackId,
+      'aws:cloudformation:logical-id': resource.logicalId,
+    };
+  }
+
   private liveCount(except: ResourceState): number {
     return this.stacks()
       .flatMap((s) => [...s.resources.values()])
@@ -101,6 +116,7 @@ export class ResourceProvider {
       engine: String(props.Engine ?? snapshot?.engine ?? 'aurora-postgresql'),
       engineVersion: String(props.EngineVersion ?? snapshot?.engineVersion ?? '16.4'),
       port: props.Port === undefined ? undefined : Number(props.Port),
+      tags: this.stackTagsOf(resource),
     });
     return undefined;
   }

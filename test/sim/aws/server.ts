@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CFN_NAMESPACE, type CloudFormationService } from './cloudformation.js';
+import { Ec2Error, ec2ErrorReply, type Ec2Service } from './ec2.js';
 import type { CallFaults } from './faults.js';
 import {
   QueryError,
@@ -15,14 +16,18 @@ import {
 } from './query-protocol.js';
 import { RDS_NAMESPACE, type RdsService } from './rds.js';
 import { s3Operation, type HttpReply, type S3Service } from './s3.js';
+import { jsonErrorReply, type JsonReply, type ServiceQuotasService } from './service-quotas.js';
 
-export type Service = 'cloudformation' | 'rds' | 's3';
+export type Service = 'cloudformation' | 'rds' | 's3' | 'ec2' | 'servicequotas';
+const SERVICES: readonly string[] = ['cloudformation', 'rds', 's3', 'ec2', 'servicequotas'];
 
 export interface CallRecord {
   service: Service | 'unknown';
   action: string;
   params: Record<string, unknown>;
   time: Date;
+  /** The caller's access key ID from the SigV4 credential scope, as CloudTrail records it. */
+  accessKeyId?: string;
   throttled?: boolean;
   /** HTTP status of the answer; undefined while the call is still being served (or hangs). */
   status?: number;
@@ -32,6 +37,8 @@ export interface Services {
   cloudformation: CloudFormationService;
   rds: RdsService;
   s3: S3Service;
+  ec2: Ec2Service;
+  serviceQuotas: ServiceQuotasService;
   faults: CallFaults;
   calls: CallRecord[];
 }
@@ -43,9 +50,14 @@ function serviceOf(req: IncomingMessage, url: URL): Service | 'unknown' {
   // An unsigned GET/PUT/HEAD (curl, a browser) can only mean S3: the Query APIs are POSTed.
   if (scope === null) return req.method === 'POST' ? 'unknown' : 's3';
   const service = scope.split('/')[3];
-  return service === 'cloudformation' || service === 'rds' || service === 's3'
-    ? service
-    : 'unknown';
+  return service !== undefined && SERVICES.includes(service) ? (service as Service) : 'unknown';
+}
+
+function accessKeyOf(req: IncomingMessage, url: URL): string | undefined {
+  const scope =
+    /Credential=([^,\s]+)/.exec(req.headers.authorization ?? '')?.[1] ??
+    url.searchParams.get('X-Amz-Credential');
+  return scope?.split('/')[0] || undefined;
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -68,6 +80,7 @@ function answerQuery(
         403,
       );
     }
+    if (service === 'ec2') return services.ec2.handle(params);
     const result =
       service === 'rds' ? services.rds.handle(params) : services.cloudformation.handle(params);
     return queryResponse(params.action, result, namespace);
@@ -100,6 +113,7 @@ async function serveS3(
     action,
     params: { Bucket: bucket, Key: key },
     time: new Date(),
+    accessKeyId: accessKeyOf(req, url),
   };
   services.calls.push(call);
   await services.faults.waitWhileHung('s3', action);
@@ -115,6 +129,36 @@ async function serveS3(
   res.end(req.method === 'HEAD' ? undefined : reply.body);
 }
 
+/** Service Quotas speaks JSON 1.1: the action is in X-Amz-Target, the input is the body. */
+async function serveJson(
+  services: Services,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+) {
+  const target = String(req.headers['x-amz-target'] ?? '');
+  const action = target.slice(target.indexOf('.') + 1);
+  let params: Record<string, unknown> = {};
+  try {
+    params = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
+  } catch {
+    // Answered as a failed call below, by the service.
+  }
+  const call: CallRecord = { service: 'servicequotas', action, params, time: new Date() };
+  services.calls.push(call);
+  await services.faults.waitWhileHung('servicequotas', action);
+  let reply: JsonReply;
+  if (services.faults.shouldThrottle('servicequotas', action)) {
+    call.throttled = true;
+    reply = jsonErrorReply('ThrottlingException', 'Rate exceeded');
+  } else {
+    reply = services.serviceQuotas.handle(target, body.toString('utf8'));
+  }
+  call.status = reply.status;
+  res.writeHead(reply.status, reply.headers);
+  res.end(reply.body);
+}
+
 export async function serve(
   services: Services,
   baseUrl: string,
@@ -126,6 +170,7 @@ export async function serve(
     const body = await readBody(req);
     const service = serviceOf(req, url);
     if (service === 's3') return await serveS3(services, req, res, url, body);
+    if (service === 'servicequotas') return await serveJson(services, req, res, body);
     const form = req.method === 'POST' ? body.toString('utf8') : url.search.slice(1);
     const params = new QueryParams(parseQueryBody(form));
     const call: CallRecord = {
@@ -133,16 +178,20 @@ export async function serve(
       action: params.action,
       params: params.raw,
       time: new Date(),
+      accessKeyId: accessKeyOf(req, url),
     };
     services.calls.push(call);
     await services.faults.waitWhileHung(service, call.action);
     let reply: XmlReply;
     if (services.faults.shouldThrottle(service, call.action)) {
       call.throttled = true;
-      reply = queryErrorResponse(
-        new QueryError('Throttling', 'Rate exceeded'),
-        service === 'rds' ? RDS_NAMESPACE : CFN_NAMESPACE,
-      );
+      reply =
+        service === 'ec2'
+          ? ec2ErrorReply(new Ec2Error('RequestLimitExceeded', 'Request limit exceeded.', 503))
+          : queryErrorResponse(
+              new QueryError('Throttling', 'Rate exceeded'),
+              service === 'rds' ? RDS_NAMESPACE : CFN_NAMESPACE,
+            );
     } else {
       reply = answerQuery(services, service, params);
     }

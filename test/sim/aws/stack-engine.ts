@@ -46,6 +46,15 @@ export class StackEngine {
       });
   }
 
+  /**
+   * The pause between an operation's last resource and the stack's own event that follows it:
+   * seconds in CloudFormation (`stackSettleMs`), during which the stack is still in progress.
+   */
+  private async pauseBeforeStackEvent(): Promise<void> {
+    const ms = this.ctx.settleDelay();
+    if (ms > 0) await sleep(ms, undefined, { signal: this.ctx.shutdown });
+  }
+
   /** An automatic rollback is an operation of its own, following the one that failed. */
   private beginRollback(stack: StackRecord): void {
     endOperation(stack, false);
@@ -73,6 +82,7 @@ export class StackEngine {
       });
       if (this.ctx.shutdown.aborted) return;
       if (result.failed.length === 0) {
+        await this.pauseBeforeStackEvent();
         stack.outputs = this.outputsOf(stack, deployment);
         stackEvent(stack, 'CREATE_COMPLETE', undefined, token);
         return;
@@ -83,12 +93,14 @@ export class StackEngine {
       }
       const reason = `The following resource(s) failed to create: [${[...result.failed, ...result.cancelled].join(', ')}]. `;
       if (disableRollback) {
+        await this.pauseBeforeStackEvent();
         stackEvent(stack, 'CREATE_FAILED', reason, token);
         return;
       }
       this.beginRollback(stack);
       stackEvent(stack, 'ROLLBACK_IN_PROGRESS', `${reason}Rollback requested by user.`, token);
       const undeleted = await deleteResources(ops, stack, { template, undoingCreation: true });
+      await this.pauseBeforeStackEvent();
       if (undeleted.length > 0) {
         stackEvent(
           stack,
@@ -154,6 +166,7 @@ export class StackEngine {
         const verb = plan.created.includes(result.failed[0] ?? '') ? 'create' : 'update';
         const reason = `The following resource(s) failed to ${verb}: [${result.failed.join(', ')}]. `;
         if (disableRollback) {
+          await this.pauseBeforeStackEvent();
           stackEvent(stack, 'UPDATE_FAILED', reason, token);
           return;
         }
@@ -163,6 +176,7 @@ export class StackEngine {
         await this.rollBackUpdate(stack, ops, token, plan, []);
         return;
       }
+      await this.pauseBeforeStackEvent();
       stack.outputs = this.outputsOf(stack, next);
       stackEvent(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', undefined, token);
       const removed = [...plan.previousResources.values()].filter(
@@ -217,6 +231,7 @@ export class StackEngine {
       shutdown: this.ctx.shutdown,
     });
     if (this.ctx.shutdown.aborted) return;
+    await this.pauseBeforeStackEvent();
     if (result.failed.length > 0) {
       plan.updated = [...result.failed, ...result.blocked];
       stack.pendingRollback = plan;
@@ -252,6 +267,7 @@ export class StackEngine {
         retain,
       });
       if (this.ctx.shutdown.aborted) return;
+      await this.pauseBeforeStackEvent();
       if (undeleted.length > 0) {
         stackEvent(
           stack,

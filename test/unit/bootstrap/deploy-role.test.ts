@@ -51,6 +51,7 @@ function requestsFor(action: string, stack: string): Request[] {
     case 'cloudformation:DescribeStackEvents':
     case 'cloudformation:DescribeStackResources':
     case 'cloudformation:DescribeChangeSet':
+    case 'cloudformation:ListChangeSets':
     case 'cloudformation:ExecuteChangeSet':
     case 'cloudformation:DeleteChangeSet':
     case 'cloudformation:DeleteStack':
@@ -63,6 +64,15 @@ function requestsFor(action: string, stack: string): Request[] {
       ];
     case 's3:PutObject':
       return [{ action, resource: `arn:aws:s3:::${bucket}/${templateKey(stack)}` }];
+    // The preflight's reads: neither EC2's Describe* nor GetServiceQuota names a resource.
+    case 'ec2:DescribeAccountAttributes':
+    case 'ec2:DescribeAddresses':
+    case 'ec2:DescribeAvailabilityZones':
+    case 'ec2:DescribeNatGateways':
+    case 'ec2:DescribeSubnets':
+    case 'ec2:DescribeVpcs':
+    case 'servicequotas:GetServiceQuota':
+      return [{ action, resource: '*' }];
     default:
       throw new Error(
         `The action calls ${action}, which the bootstrap tests do not know: grant it in templates/bootstrap.yml (deploy role), then add it here`,
@@ -73,7 +83,7 @@ function requestsFor(action: string, stack: string): Request[] {
 /**
  * `service:Action` for every AWS SDK command the action's source sends (`new XCommand(`), however
  * it imports it (statically or on first use). The IAM prefix is the client package that exports
- * the command: cloudformation, rds or s3.
+ * the command: cloudformation, rds, s3, ec2 or servicequotas.
  */
 async function awsCallsInSource(): Promise<string[]> {
   const root = fileURLToPath(new URL('../../../src', import.meta.url));
@@ -86,15 +96,30 @@ async function awsCallsInSource(): Promise<string[]> {
     }
   };
   walk(root);
-  const clients: Record<string, Record<string, unknown>> = {
-    cloudformation: await import('@aws-sdk/client-cloudformation'),
-    rds: await import('@aws-sdk/client-rds'),
-    s3: await import('@aws-sdk/client-s3'),
+  // IAM prefix -> the client package, and what it exports.
+  const clients: Record<string, { pkg: string; exports: Record<string, unknown> }> = {
+    cloudformation: {
+      pkg: '@aws-sdk/client-cloudformation',
+      exports: await import('@aws-sdk/client-cloudformation'),
+    },
+    rds: { pkg: '@aws-sdk/client-rds', exports: await import('@aws-sdk/client-rds') },
+    s3: { pkg: '@aws-sdk/client-s3', exports: await import('@aws-sdk/client-s3') },
+    ec2: { pkg: '@aws-sdk/client-ec2', exports: await import('@aws-sdk/client-ec2') },
+    servicequotas: {
+      pkg: '@aws-sdk/client-service-quotas',
+      exports: await import('@aws-sdk/client-service-quotas'),
+    },
   };
   const calls = new Set<string>();
   for (const file of files) {
-    for (const [, name = ''] of readFileSync(file, 'utf8').matchAll(/\bnew\s+(\w+)Command\s*\(/g)) {
-      const service = Object.keys(clients).find((key) => `${name}Command` in clients[key]!);
+    const text = readFileSync(file, 'utf8');
+    for (const [, name = ''] of text.matchAll(/\bnew\s+(\w+)Command\s*\(/g)) {
+      // Several clients export a command of the same name (RDS and EC2 both have
+      // DescribeAccountAttributes): the one the file imports is the one it sends.
+      const service = Object.keys(clients).find(
+        (key) =>
+          `${name}Command` in clients[key]!.exports && text.includes(`'${clients[key]!.pkg}'`),
+      );
       if (!service) {
         throw new Error(
           `${path.relative(root, file)} sends ${name}Command, from an AWS client the bootstrap tests do not know: add its client here and its permission to the deploy role`,
@@ -109,13 +134,15 @@ async function awsCallsInSource(): Promise<string[]> {
 const calls = await awsCallsInSource();
 
 describe('the deploy role allows every AWS call the action makes', () => {
-  it('finds the calls in src/ (CloudFormation, RDS, S3)', () => {
+  it('finds the calls in src/ (CloudFormation, RDS, S3, EC2, Service Quotas)', () => {
     expect(calls).toEqual(
       expect.arrayContaining([
         'cloudformation:CreateChangeSet',
         'cloudformation:DescribeStacks',
         'rds:DescribeDBClusterSnapshots',
         's3:PutObject',
+        'ec2:DescribeVpcs',
+        'servicequotas:GetServiceQuota',
       ]),
     );
     expect(calls.length).toBeGreaterThanOrEqual(10);
@@ -144,6 +171,7 @@ describe('the deploy role allows nothing else', () => {
         'cloudformation:describestackevents',
         'cloudformation:describestackresources',
         'cloudformation:describechangeset',
+        'cloudformation:listchangesets',
         'cloudformation:executechangeset',
         'cloudformation:deletechangeset',
         'cloudformation:deletestack',
@@ -156,6 +184,13 @@ describe('the deploy role allows nothing else', () => {
         's3:putobject',
         's3:getobject',
         'ssm:getparameters',
+        'ec2:describeaccountattributes',
+        'ec2:describeaddresses',
+        'ec2:describeavailabilityzones',
+        'ec2:describenatgateways',
+        'ec2:describesubnets',
+        'ec2:describevpcs',
+        'servicequotas:getservicequota',
       ].sort(),
     );
     for (const action of allowedActions(deploy)) expect(action).not.toMatch(/[*?]/);
@@ -164,9 +199,23 @@ describe('the deploy role allows nothing else', () => {
     );
   });
 
-  it('uses Resource "*" for one action only: DescribeStacks, which the sweeper calls without a name', () => {
+  it('uses Resource "*" only for reads that name no resource: DescribeStacks for the sweeper, the preflight\'s counts and quotas', () => {
     const starred = deploy.filter((s) => s.Effect === 'Allow' && list(s.Resource).includes('*'));
-    expect(starred.flatMap((s) => list(s.Action))).toEqual(['cloudformation:DescribeStacks']);
+    expect(starred.flatMap((s) => list(s.Action)).sort()).toEqual(
+      [
+        'cloudformation:DescribeStacks',
+        'ec2:DescribeAccountAttributes',
+        'ec2:DescribeAddresses',
+        'ec2:DescribeAvailabilityZones',
+        'ec2:DescribeNatGateways',
+        'ec2:DescribeSubnets',
+        'ec2:DescribeVpcs',
+        'servicequotas:GetServiceQuota',
+      ].sort(),
+    );
+    for (const action of starred.flatMap((s) => list(s.Action))) {
+      expect(action).toMatch(/:(Describe|Get)/);
+    }
   });
 
   it('names every CloudFormation resource as a stack of the prefix', () => {

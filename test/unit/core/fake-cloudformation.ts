@@ -9,6 +9,7 @@ import {
   DeleteChangeSetCommand,
   DeleteStackCommand,
   DescribeChangeSetCommand,
+  ListChangeSetsCommand,
   DescribeStackEventsCommand,
   DescribeStackResourcesCommand,
   DescribeStacksCommand,
@@ -194,6 +195,9 @@ export class FakeCloudFormation {
         },
       ),
     );
+
+    // A REVIEW_IN_PROGRESS stack here is always a shell an earlier run left: no change set waits.
+    m.on(ListChangeSetsCommand).resolves({ Summaries: [] });
 
     m.on(DescribeChangeSetCommand).callsFake(
       logged('DescribeChangeSet', (input: { ChangeSetName: string }) => {

@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   defaultPollPolicy,
   isThrottling,
+  SETTLED_FAST_WINDOW_MS,
   watchOperation,
   WatchTimeoutError,
   type WatchRequest,
@@ -85,7 +86,7 @@ describe('watchOperation', () => {
     const vpcDone = event({ status: 'CREATE_COMPLETE', id: 'Vpc', token: TOKEN });
     const done = event({ status: 'CREATE_COMPLETE', token: TOKEN });
     scriptEvents([
-      // Poll 1: the foreign event on page 1 ends the read; page 2 is never fetched.
+      // Poll 1: the operation's first event on page 1 ends the read; page 2 is never fetched.
       [[vpcStart, start, ...older], older],
       // Poll 2: the already-seen event ends the read; page 2 is never fetched.
       [[done, vpcDone, vpcStart, start, ...older], older],
@@ -106,7 +107,23 @@ describe('watchOperation', () => {
     expect(result.stack?.StackStatus).toBe('CREATE_COMPLETE');
   });
 
-  it('pages back while every event on the page is new', async () => {
+  it('passes over a newer operation of another run and still sees its own end', async () => {
+    const start = event({ status: 'CREATE_IN_PROGRESS', token: TOKEN });
+    const done = event({ status: 'CREATE_COMPLETE', token: TOKEN });
+    // Another run's update began right after this run's create ended, before this run's next poll.
+    const theirs = event({ status: 'UPDATE_IN_PROGRESS', token: 'other-run' });
+    scriptEvents([[[start]], [[theirs, done, start]]]);
+    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [stack('UPDATE_IN_PROGRESS')] });
+    const result = await watchOperation(cfn, request(clock));
+    expect(ids(result.events)).toEqual([
+      `${STACK_NAME}:CREATE_IN_PROGRESS`,
+      `${STACK_NAME}:CREATE_COMPLETE`,
+    ]);
+    // The operation's own event says how it ended, whatever the stack is doing by now.
+    expect(result.status).toBe('CREATE_COMPLETE');
+  });
+
+  it('pages back until the operation’s first event', async () => {
     const e1 = event({ status: 'DELETE_IN_PROGRESS', token: TOKEN });
     const e2 = event({ status: 'DELETE_IN_PROGRESS', id: 'Bucket', token: TOKEN });
     const e3 = event({ status: 'DELETE_COMPLETE', id: 'Bucket', token: TOKEN });
@@ -122,8 +139,8 @@ describe('watchOperation', () => {
       'Bucket:DELETE_COMPLETE',
       `${STACK_NAME}:DELETE_COMPLETE`,
     ]);
-    // Three pages: the third holds the first foreign event; the fourth is never asked for.
-    expect(cfnMock.commandCalls(DescribeStackEventsCommand)).toHaveLength(3);
+    // Two pages: the second holds the operation's first event; the third is never asked for.
+    expect(cfnMock.commandCalls(DescribeStackEventsCommand)).toHaveLength(2);
     expect(result.status).toBe('DELETE_COMPLETE');
   });
 
@@ -230,7 +247,7 @@ describe('watchOperation', () => {
     await expect(watchOperation(cfn, request(clock))).rejects.toThrow('User is not authorized');
   });
 
-  it('polls slowly while resources are in flight, fast once they settle, widening while idle', async () => {
+  it('polls slowly while resources are in flight, steadily fast once they settle, widening if the end does not come', async () => {
     const start = event({ status: 'CREATE_IN_PROGRESS', token: TOKEN });
     const dbStart = event({ status: 'CREATE_IN_PROGRESS', id: 'Database', token: TOKEN });
     const dbDone = event({ status: 'CREATE_COMPLETE', id: 'Database', token: TOKEN });
@@ -238,15 +255,31 @@ describe('watchOperation', () => {
     scriptEvents([
       [[dbStart, start]],
       [[dbStart, start]],
-      [[dbDone, dbStart, start]],
-      [[dbDone, dbStart, start]],
-      [[dbDone, dbStart, start]],
-      [[dbDone, dbStart, start]],
-      [[dbDone, dbStart, start]],
+      ...Array.from({ length: 19 }, () => [[dbDone, dbStart, start]]),
       [[done, dbDone, dbStart, start]],
     ]);
     await watchOperation(cfn, request(clock));
-    expect(clock.sleeps).toEqual([5000, 5000, 1000, 2000, 4000, 5000, 5000]);
+    // In flight: the slow pace. Settled: the fast pace for SETTLED_FAST_WINDOW_MS, then wider.
+    expect(SETTLED_FAST_WINDOW_MS).toBe(15_000);
+    expect(clock.sleeps).toEqual([5000, 5000, ...Array(15).fill(1000), 2000, 4000, 5000, 5000]);
+  });
+
+  it('keeps the fast pace while the stack itself still moves after its resources', async () => {
+    const start = event({ status: 'UPDATE_IN_PROGRESS', token: TOKEN });
+    const webDone = event({ status: 'UPDATE_COMPLETE', id: 'Web', token: TOKEN });
+    const webStart = event({ status: 'UPDATE_IN_PROGRESS', id: 'Web', token: TOKEN });
+    const cleanup = event({ status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', token: TOKEN });
+    const done = event({ status: 'UPDATE_COMPLETE', token: TOKEN });
+    const settled = [webDone, webStart, start];
+    scriptEvents([
+      [[webStart, start]],
+      ...Array.from({ length: 14 }, () => [settled]),
+      // 14 s after the last resource, the cleanup phase starts: a new event, so still fast.
+      ...Array.from({ length: 3 }, () => [[cleanup, ...settled]]),
+      [[done, cleanup, ...settled]],
+    ]);
+    await watchOperation(cfn, request(clock));
+    expect(clock.sleeps).toEqual([5000, ...Array(17).fill(1000)]);
   });
 });
 
@@ -264,15 +297,15 @@ describe('isThrottling / defaultPollPolicy', () => {
     expect(isThrottling(Object.assign(new Error('denied'), { name: 'AccessDenied' }))).toBe(false);
   });
 
-  it('polls every 1 s to 6 s unless the environment says otherwise', () => {
-    expect(defaultPollPolicy({})).toEqual({ fastMs: 1000, slowMs: 6000 });
+  it('polls every 2 s to 6.5 s unless the environment says otherwise', () => {
+    expect(defaultPollPolicy({})).toEqual({ fastMs: 2000, slowMs: 6500 });
     expect(defaultPollPolicy({ PR_ENV_POLL_FAST_MS: '5', PR_ENV_POLL_SLOW_MS: '20' })).toEqual({
       fastMs: 5,
       slowMs: 20,
     });
     expect(defaultPollPolicy({ PR_ENV_POLL_FAST_MS: 'soon', PR_ENV_POLL_SLOW_MS: '-1' })).toEqual({
-      fastMs: 1000,
-      slowMs: 6000,
+      fastMs: 2000,
+      slowMs: 6500,
     });
   });
 });

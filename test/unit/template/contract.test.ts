@@ -119,7 +119,10 @@ describe('parameters', () => {
     ['InstanceType', 't4g.small', ['t3', 'T3.micro', 't3.micro ']],
     ['DBInstanceClass', 'db.serverless', ['t4g.medium', 'db.']],
     ['NatGateways', 'per-az', ['two', 'none']],
-    ['MinSize', '2', ['0', 'one']],
+    ['MinSize', '2', ['-1', 'one', '21']],
+    // 0 is how an environment sleeps (/pr-env sleep): no web instances.
+    ['MinSize', '0', []],
+    ['DesiredCapacity', '0', ['-1', '21']],
     ['CpuTargetValue', '75', ['5', '95']],
   ] as Array<[string, string, string[]]>)(
     '%s accepts %j and refuses bad values',

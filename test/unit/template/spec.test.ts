@@ -154,12 +154,12 @@ describe('the validator can fail', () => {
   it('rejects a parameter default its own constraints refuse, and unknown intrinsics', () => {
     const problems = problemsOf((t) => {
       t.Parameters!.VpcCidr!.Default = '10.0.0.0/8';
-      t.Parameters!.MinSize!.Default = 0;
+      t.Parameters!.MinSize!.Default = -1;
       t.Outputs!.VpcId!.Value = { 'Fn::Substitute': 'x' };
     });
     expect(problems).toEqual([
       expect.stringMatching(/^Parameters\.VpcCidr\.Default: "10\.0\.0\.0\/8" does not match/),
-      'Parameters.MinSize.Default: 0 is below MinValue 1',
+      'Parameters.MinSize.Default: -1 is below MinValue 0',
       'Outputs.VpcId.Value.Fn::Substitute: unknown intrinsic function Fn::Substitute',
     ]);
   });

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parameterValues, templateNeeds } from '../../../src/preflight/needs.js';
+import { parseTemplate, type CfnTemplate } from '../../../src/template/cfn-yaml.js';
+
+const ENVIRONMENT = parseTemplate(
+  readFileSync(
+    fileURLToPath(new URL('../../../templates/environment.yml', import.meta.url)),
+    'utf8',
+  ),
+  'environment.yml',
+);
+const p = (values: Record<string, string>) =>
+  Object.entries(values).map(([ParameterKey, ParameterValue]) => ({
+    ParameterKey,
+    ParameterValue,
+  }));
+
+describe('templateNeeds (what a create adds to the account)', () => {
+  it('reads the bundled template: one VPC, one Elastic IP and one NAT gateway in the first zone', () => {
+    expect(templateNeeds(ENVIRONMENT, [])).toEqual({
+      vpcs: 1,
+      elasticIps: 1,
+      natGateways: [{ index: 0 }],
+    });
+  });
+
+  it('counts a NAT gateway and an address per zone with NatGateways=per-az', () => {
+    expect(templateNeeds(ENVIRONMENT, p({ NatGateways: 'per-az' }))).toEqual({
+      vpcs: 1,
+      elasticIps: 2,
+      natGateways: [{ index: 0 }, { index: 1 }],
+    });
+  });
+
+  const template = (resources: CfnTemplate['Resources'], extra: Partial<CfnTemplate> = {}) =>
+    ({ Resources: resources, ...extra }) as CfnTemplate;
+
+  it('places a NAT gateway by its subnet: a zone name, a parameter, or an unknown zone left out', () => {
+    const needs = templateNeeds(
+      template(
+        {
+          Named: { Type: 'AWS::EC2::Subnet', Properties: { AvailabilityZone: 'eu-west-1c' } },
+          FromParam: {
+            Type: 'AWS::EC2::Subnet',
+            Properties: { AvailabilityZone: { Ref: 'Zone' } },
+          },
+          Unknown: {
+            Type: 'AWS::EC2::Subnet',
+            Properties: { AvailabilityZone: { 'Fn::ImportValue': 'shared-zone' } },
+          },
+          Nat1: { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: { Ref: 'Named' } } },
+          Nat2: { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: { Ref: 'FromParam' } } },
+          Nat3: { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: { Ref: 'Unknown' } } },
+          Nat4: { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: 'subnet-0123' } },
+        },
+        { Parameters: { Zone: { Type: 'String', Default: 'eu-west-1a' } } },
+      ),
+      [],
+    );
+    expect(needs.natGateways).toEqual([{ name: 'eu-west-1c' }, { name: 'eu-west-1a' }]);
+  });
+
+  it('counts a conditional resource only when its condition is known to hold', () => {
+    const t = template(
+      {
+        Vpc: { Type: 'AWS::EC2::VPC', Condition: 'Wanted' },
+        Eip1: { Type: 'AWS::EC2::EIP', Condition: 'Both' },
+        Eip2: { Type: 'AWS::EC2::EIP', Condition: 'Either' },
+        // Depends on something the template cannot know before it runs: left out.
+        Eip3: { Type: 'AWS::EC2::EIP', Condition: 'Imported' },
+      },
+      {
+        Parameters: { Mode: { Type: 'String', Default: 'on' }, Other: { Type: 'String' } },
+        Conditions: {
+          Wanted: { 'Fn::Equals': [{ Ref: 'Mode' }, 'on'] },
+          Both: {
+            'Fn::And': [
+              { Condition: 'Wanted' },
+              { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'Other' }, 'x'] }] },
+            ],
+          },
+          Either: { 'Fn::Or': [{ Condition: 'Imported' }, { Condition: 'Wanted' }] },
+          Imported: { 'Fn::Equals': [{ 'Fn::ImportValue': 'flag' }, 'on'] },
+        },
+      },
+    );
+    expect(templateNeeds(t, p({ Other: 'y' }))).toMatchObject({ vpcs: 1, elasticIps: 2 });
+    expect(templateNeeds(t, p({ Mode: 'off', Other: 'y' }))).toMatchObject({
+      vpcs: 0,
+      elasticIps: 0,
+    });
+  });
+
+  it('takes the values sent over the template defaults', () => {
+    expect(parameterValues(ENVIRONMENT, p({ NatGateways: 'per-az' }))).toMatchObject({
+      NatGateways: 'per-az',
+      VpcCidr: '10.0.0.0/16',
+    });
+  });
+});
