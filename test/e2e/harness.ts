@@ -3,6 +3,9 @@
 // simulator and fake GitHub API on 127.0.0.1.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AwsSimulator, type AwsSimulatorOptions } from '../sim/aws/index.js';
 import { GitHubFake } from '../sim/github/index.js';
@@ -122,4 +125,22 @@ export function errors(run: ActionRun): string[] {
 /** A commit SHA of its own for each number, as distinct in its first characters as real ones. */
 export function sha(n: number): string {
   return createHash('sha1').update(`commit-${n}`).digest('hex');
+}
+
+/** A template with one cheap resource: for tests about the action, not the environment. */
+export const SMALL_TEMPLATE = `
+Parameters:
+  EnvironmentName: { Type: String }
+  AppVersion: { Type: String }
+Resources:
+  Version:
+    Type: AWS::SSM::Parameter
+    Properties: { Type: String, Value: !Ref AppVersion }
+`;
+
+/** Writes a template to a fresh temporary directory and returns its path, for the `template` input. */
+export function writeTemplate(body: string, name = 'template.yml'): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'pr-env-template-')), name);
+  writeFileSync(file, body);
+  return file;
 }

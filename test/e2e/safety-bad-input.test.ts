@@ -15,17 +15,8 @@ import {
   startWorld,
   type ActionRun,
   type World,
+  SMALL_TEMPLATE,
 } from './harness.js';
-
-const SMALL_TEMPLATE = `
-Parameters:
-  EnvironmentName: { Type: String }
-  AppVersion: { Type: String }
-Resources:
-  Version:
-    Type: AWS::SSM::Parameter
-    Properties: { Type: String, Value: !Ref AppVersion }
-`;
 
 let world: World;
 // Made now, not in beforeAll: the cases below name files in it.

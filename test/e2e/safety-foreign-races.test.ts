@@ -16,17 +16,8 @@ import {
   startWorld,
   type ActionRun,
   type World,
+  SMALL_TEMPLATE,
 } from './harness.js';
-
-const SMALL_TEMPLATE = `
-Parameters:
-  EnvironmentName: { Type: String }
-  AppVersion: { Type: String }
-Resources:
-  Version:
-    Type: AWS::SSM::Parameter
-    Properties: { Type: String, Value: !Ref AppVersion }
-`;
 
 // Twenty resources, each waiting for the one before: a create whose length the test controls.
 const CHAIN_TEMPLATE = JSON.stringify({

@@ -1,8 +1,5 @@
 // Issue 4, item 5: throttled AWS calls are retried with backoff, GitHub's server errors and rate
 // limits are retried as GitHub asks, and GitHub being down never fails or undoes a deployment.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullRequestEvent } from '../fixtures/events.js';
 import {
@@ -15,17 +12,9 @@ import {
   startWorld,
   type ActionRun,
   type World,
+  SMALL_TEMPLATE,
+  writeTemplate,
 } from './harness.js';
-
-const SMALL_TEMPLATE = `
-Parameters:
-  EnvironmentName: { Type: String }
-  AppVersion: { Type: String }
-Resources:
-  Version:
-    Type: AWS::SSM::Parameter
-    Properties: { Type: String, Value: !Ref AppVersion }
-`;
 
 let world: World;
 let smallTemplate: string;
@@ -39,8 +28,7 @@ beforeAll(async () => {
     engine: 'aurora-postgresql',
     engineVersion: '16.4',
   });
-  smallTemplate = path.join(mkdtempSync(path.join(tmpdir(), 'pr-env-throttle-')), 'small.yml');
-  writeFileSync(smallTemplate, SMALL_TEMPLATE);
+  smallTemplate = writeTemplate(SMALL_TEMPLATE, 'small.yml');
 });
 afterAll(async () => world?.stop());
 
