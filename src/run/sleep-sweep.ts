@@ -34,7 +34,10 @@ function prReport(context: RunContext, pr: number, stack: Stack, note: string): 
 
 /** One environment's rest: put to sleep when idle, or its restarted database stopped again. */
 async function rest(context: RunContext, { stack, pr, entry }: KeptEnvironment): Promise<void> {
-  const idle = idleReason(stack, new Date(context.clock.now()), context.settings.sleepAfterHours);
+  // Idle as of the sweep's start, when the stacks were listed: the deletions before this can
+  // take minutes, and what was decided then should not drift with them.
+  const at = context.report.startedAt;
+  const idle = idleReason(stack, at, context.settings.sleepAfterHours);
   let report: RunReport | undefined;
   try {
     if (idle) {
@@ -44,7 +47,7 @@ async function rest(context: RunContext, { stack, pr, entry }: KeptEnvironment):
         name: stack.StackName,
         // The stacks were listed before the deletions ran: a push since then keeps it awake.
         veto: (current) =>
-          idleReason(current, new Date(context.clock.now()), context.settings.sleepAfterHours)
+          idleReason(current, at, context.settings.sleepAfterHours)
             ? undefined
             : 'it had a push or a wake since the sweep began',
       });

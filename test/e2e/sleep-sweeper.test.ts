@@ -26,7 +26,7 @@ async function open(pr: number, inputs: Record<string, string> = {}) {
     payload: pullRequestEvent('opened', { owner: OWNER, repo: REPO, number: pr, headSha: sha(pr) }),
     inputs: { 'source-db-cluster': CLUSTER, deployment: 'false', ...inputs },
   });
-  expect(errors(run)).toEqual([]);
+  expect(run.exitCode, errors(run).join('\n') || run.stdout.slice(-3000)).toBe(0);
 }
 
 /** The scheduled sweep as examples/pr-env-sweep.yml runs it: no source-db-cluster. */
@@ -42,8 +42,11 @@ beforeAll(async () => {
   world = await startWorld({ resourceDelayMs: 5, changeSetDelayMs: 5, clusterTransitionMs: 30 });
   world.aws.addSnapshot({ cluster: CLUSTER, createdAt: new Date(Date.now() - 3_600_000) });
   await open(IDLE);
+  const idlePushed = Date.now();
   // Expires about a second after it is created.
   await open(EXPIRED, { 'ttl-hours': '0.0003' });
+  // The active one is pushed at least 3.5 s after the idle one: the margin the sweep decides in.
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, idlePushed + 3500 - Date.now())));
   await open(ACTIVE);
   idleCluster = stack(IDLE)?.resources.find((r) => r.logicalId === 'DBCluster')?.physicalId ?? '';
 });
@@ -51,11 +54,11 @@ afterAll(async () => world?.stop());
 
 describe('the sweeper and sleep', () => {
   it('puts the idle environment to sleep, deletes the expired one, keeps the active one', async () => {
-    // Halfway between the idle and the active environment's last push: one is over, one under.
+    // Just under the idle environment's time since its push, as of now: the sweep decides as of
+    // its own start, a little later, when the active one (pushed seconds after) is still under.
     const pushed = (pr: number) => Date.parse(stack(pr)?.tags['pr-env:active-at'] ?? '');
     expect(pushed(ACTIVE) - pushed(IDLE)).toBeGreaterThanOrEqual(3000);
-    const now = Date.now() + 300;
-    const hours = (now - pushed(IDLE) + (now - pushed(ACTIVE))) / 2 / 3_600_000;
+    const hours = (Date.now() - pushed(IDLE) - 1000) / 3_600_000;
 
     const run = await sweep(hours);
     expect(errors(run)).toEqual([]);

@@ -117,7 +117,7 @@ describe('examples/pr-env.yml', () => {
   const steps: Loose[] = job.steps;
   const inputs = Object.keys((load(actionYml) as Loose).inputs);
 
-  it('runs on every pull_request_target event pr-env handles, and on workflow_dispatch', () => {
+  it('runs on every pull_request_target event pr-env handles, PR comments and workflow_dispatch', () => {
     expect(wf.on.pull_request_target.types).toEqual([
       'opened',
       'synchronize',
@@ -127,13 +127,19 @@ describe('examples/pr-env.yml', () => {
       'unlabeled',
     ]);
     expect(wf.on.workflow_dispatch.inputs['pr-number']).toMatchObject({ required: true });
-    expect(Object.keys(wf.on)).toEqual(['pull_request_target', 'workflow_dispatch']);
+    expect(wf.on.issue_comment.types).toEqual(['created']);
+    expect(Object.keys(wf.on)).toEqual([
+      'pull_request_target',
+      'issue_comment',
+      'workflow_dispatch',
+    ]);
   });
 
   it('asks for exactly the permissions pr-env needs', () => {
     expect(wf.permissions).toEqual({
       contents: 'read',
       'pull-requests': 'write',
+      issues: 'write',
       deployments: 'write',
       'id-token': 'write',
     });
@@ -143,7 +149,9 @@ describe('examples/pr-env.yml', () => {
     expect(job.concurrency['cancel-in-progress']).toBe(false);
     const group: string = job.concurrency.group;
     expect(group).toMatch(/^pr-env-\$\{\{ .* \}\}$/);
-    expect(group).toContain('&& (github.event.pull_request.number || inputs.pr-number) ||');
+    expect(group).toContain(
+      '&& (github.event.pull_request.number || github.event.issue.number || inputs.pr-number) ||',
+    );
     // A run the job's `if` skips is sent to a group of its own, under the same condition.
     expect(group).toContain("|| format('skipped-{0}', github.run_id)");
     const condition = (text: string) => text.replace(/\s+/g, ' ').trim();

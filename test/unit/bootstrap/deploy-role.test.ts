@@ -32,6 +32,8 @@ const stackArn = (name: string) =>
 const STACK = stackName('pr-env', 'shop', 7);
 const LONG_STACK = stackName('pr-env', `shop-${'x'.repeat(150)}`, 12345);
 const CLUSTER = `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:prod-db`;
+/** A PR environment's Aurora cluster: CloudFormation names it after the stack, in lower case. */
+const ENV_CLUSTER = `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:pr-env-shop-pr-7-dbcluster-abcdefghijkl`;
 const SNAPSHOT = `arn:aws:rds:${REGION}:${ACCOUNT}:cluster-snapshot:rds:prod-db-2026-11-22-03-00`;
 const templateKey = (stack: string) =>
   `pr-env/${stack}/${uniqueName('template', '9000000001-1')}.json`;
@@ -61,6 +63,17 @@ function requestsFor(action: string, stack: string): Request[] {
       return [
         { action, resource: CLUSTER },
         { action, resource: SNAPSHOT },
+      ];
+    case 'rds:DescribeDBClusters':
+    case 'rds:StopDBCluster':
+    case 'rds:StartDBCluster':
+      // Sleep and wake: the PR's cluster, which carries the stack's tags.
+      return [
+        {
+          action,
+          resource: ENV_CLUSTER,
+          context: { 'rds:cluster-tag/pr-env:repository': 'octo-org/shop' },
+        },
       ];
     case 's3:PutObject':
       return [{ action, resource: `arn:aws:s3:::${bucket}/${templateKey(stack)}` }];
@@ -181,6 +194,9 @@ describe('the deploy role allows nothing else', () => {
         'cloudformation:createchangeset',
         'iam:passrole',
         'rds:describedbclustersnapshots',
+        'rds:describedbclusters',
+        'rds:stopdbcluster',
+        'rds:startdbcluster',
         's3:putobject',
         's3:getobject',
         'ssm:getparameters',
@@ -327,6 +343,24 @@ describe('the deploy role allows nothing else', () => {
     ]) {
       expect(evaluate(deploy, { action, resource: SNAPSHOT })).toBe('implicit-deny');
       expect(evaluate(deploy, { action, resource: CLUSTER })).toBe('implicit-deny');
+    }
+  });
+
+  it("stops and starts only this repository's environment clusters", () => {
+    for (const action of ['rds:StopDBCluster', 'rds:StartDBCluster', 'rds:DescribeDBClusters']) {
+      const tagged = (repository?: string) =>
+        evaluate(deploy, {
+          action,
+          resource: ENV_CLUSTER,
+          context: repository ? { 'rds:cluster-tag/pr-env:repository': repository } : {},
+        });
+      expect(tagged('octo-org/shop')).toBe('allow');
+      expect(tagged('octo-org/other')).toBe('implicit-deny');
+      expect(tagged()).toBe('implicit-deny');
+    }
+    for (const action of ['rds:DeleteDBCluster', 'rds:ModifyDBCluster', 'rds:RebootDBCluster']) {
+      const context = { 'rds:cluster-tag/pr-env:repository': 'octo-org/shop' };
+      expect(evaluate(deploy, { action, resource: ENV_CLUSTER, context })).toBe('implicit-deny');
     }
   });
 
