@@ -5,20 +5,14 @@ import { errorMessage } from './errors.js';
 import { splitRepository } from './github/client.js';
 import { readRunnerContext } from './github/runner.js';
 import { getSettings } from './inputs.js';
-import { decideIntent, type Intent } from './intent.js';
 import { GitHubReporter } from './report/github-reporter.js';
 import { setActionOutputs, writeJobSummary } from './report/outputs.js';
 import type { RunReport } from './report/report.js';
 import type { RunContext } from './run/context.js';
-import { commentIntent, runChatOps, type ChatOpsIntent } from './run/chatops.js';
-import { runDeploy } from './run/deploy.js';
-import { runDestroy } from './run/destroy.js';
-import { skipNote } from './run/skip.js';
-import { runSweep } from './run/sweep.js';
-import { runPlan } from './run/plan.js';
-import { reportEnvironment } from './run/sleep.js';
 import { StackOperationError } from './stack/target.js';
-import { WatchTimeoutError } from './stack/watch.js';
+import { WatchTimeoutError } from './stack/watch-timeout.js';
+import { commentIntent } from './chatops/intent.js';
+import { decideIntent } from './intent.js';
 
 /** The action: inputs -> intent -> command -> report. Every failure ends in setFailed. */
 export async function run(): Promise<void> {
@@ -62,8 +56,10 @@ export async function run(): Promise<void> {
       report,
       deadline: startedAt.getTime() + settings.timeoutMinutes * 60_000,
     };
+    // The commands, and the AWS SDK with them, load only once the inputs are known to be good:
+    // a run that fails on bad input starts and ends fast.
+    const { execute } = await import('./run/commands.js');
     await execute(context, intent);
-    await reportEnvironment(context);
     await publish(context);
   } catch (error) {
     core.setFailed(errorMessage(error));
@@ -78,29 +74,6 @@ export async function run(): Promise<void> {
       }
       await publish(context);
     }
-  }
-}
-
-async function execute(context: RunContext, intent: Intent | ChatOpsIntent): Promise<void> {
-  switch (intent.kind) {
-    case 'chatops':
-      return runChatOps(context, intent);
-    case 'deploy':
-      return runDeploy(context, intent.prNumber, intent.pullRequest);
-    case 'destroy':
-      return runDestroy(context, intent.prNumber);
-    case 'skip':
-      context.report.outcome = 'skipped';
-      context.report.operation = 'skipped';
-      context.report.note = skipNote(intent);
-      // A fork's PR deserves a maintainer's attention; any other skip is routine.
-      if (intent.because === 'fork') core.warning(intent.reason);
-      else core.notice(intent.reason);
-      return;
-    case 'sweep':
-      return runSweep(context);
-    case 'plan':
-      return runPlan(context, intent.prNumber, intent.pullRequest);
   }
 }
 

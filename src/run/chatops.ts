@@ -1,49 +1,17 @@
 import * as core from '@actions/core';
 import type { ParsedComment } from '../chatops/command.js';
-import { decideChatOps, readCommentEvent, type ChatOpsDecision } from '../chatops/event.js';
 import { helpText, refusalText } from '../chatops/help.js';
+import type { ChatOpsIntent } from '../chatops/intent.js';
 import { permissionVerdict } from '../chatops/permission.js';
 import { errorMessage } from '../errors.js';
 import type { Octokit } from '../github/client.js';
 import { getPermission } from '../github/permission.js';
 import { addReaction, removeReaction, replyToIssue, type Reaction } from '../github/reactions.js';
-import type { Intent } from '../intent.js';
 import type { RunContext } from './context.js';
 import { runDeploy } from './deploy.js';
 import { runDestroy } from './destroy.js';
 import { runPlan } from './plan.js';
 import { extendEnvironment, sleepEnvironment, wakeEnvironment } from './sleep.js';
-
-/** A PR comment with a command in it, for the run to answer. */
-export interface ChatOpsIntent {
-  kind: 'chatops';
-  prNumber: number;
-  decision: Extract<ChatOpsDecision, { act: true }>;
-  reason: string;
-}
-
-/**
- * What an issue_comment event asks for (with `command: auto`): a command to answer, or a skip
- * that says nothing on the PR (most comments are conversation). Undefined for other events.
- */
-export function commentIntent(
-  eventName: string,
-  env: NodeJS.ProcessEnv = process.env,
-): ChatOpsIntent | Extract<Intent, { kind: 'skip' }> | undefined {
-  if (eventName !== 'issue_comment') return undefined;
-  const event = readCommentEvent(env);
-  const decision: ChatOpsDecision = event
-    ? decideChatOps(event)
-    : { act: false, reason: 'the issue_comment payload carries no comment' };
-  if (!decision.act)
-    return { kind: 'skip', because: 'event', reason: `Ignored: ${decision.reason}` };
-  return {
-    kind: 'chatops',
-    prNumber: decision.prNumber,
-    decision,
-    reason: `issue_comment by @${decision.comment.user}: ${decision.parsed.line}`,
-  };
-}
 
 async function runCommand(
   context: RunContext,

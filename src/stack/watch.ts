@@ -10,6 +10,9 @@ import { describeStack } from './describe.js';
 import { isStackEvent } from './root-cause.js';
 import { isInProgress, isSettled } from './status.js';
 import { formatEvent } from './event-line.js';
+import { WatchTimeoutError } from './watch-timeout.js';
+
+export { WatchTimeoutError };
 
 /**
  * How often to read events. While resources are still being worked on the stack cannot finish,
@@ -69,17 +72,6 @@ export interface WatchResult {
   events: StackEvent[];
   /** The stack as described once the operation ended; undefined once deleted by name. */
   stack?: Stack;
-}
-
-export class WatchTimeoutError extends Error {
-  constructor(
-    readonly stackName: string,
-    readonly lastStatus: string,
-    readonly events: StackEvent[],
-  ) {
-    super(`Timed out waiting for stack "${stackName}": its last status was ${lastStatus}`);
-    this.name = 'WatchTimeoutError';
-  }
 }
 
 /** Follows one operation's events until the stack's own event says it has ended. */
