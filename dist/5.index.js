@@ -879,7 +879,7 @@ function defaultPollPolicy(env = process.env) {
         const value = Number(env[name]);
         return Number.isFinite(value) && value > 0 ? value : fallback;
     };
-    return { fastMs: read('PR_ENV_POLL_FAST_MS', 2000), slowMs: read('PR_ENV_POLL_SLOW_MS', 6500) };
+    return { fastMs: read('PR_ENV_POLL_FAST_MS', 2000), slowMs: read('PR_ENV_POLL_SLOW_MS', 7000) };
 }
 /** Follows one operation's events until the stack's own event says it has ended. */
 async function watchOperation(cfn, request) {
@@ -1829,7 +1829,8 @@ async function runDeploy(context, prNumber, fromEvent) {
     const pr = await currentPullRequest(context, prNumber, fromEvent);
     report.headSha = pr.headSha;
     const target = await stackTarget(context, prNumber);
-    await context.github.startDeployment(prNumber, pr.headSha);
+    // Not awaited: recorded alongside the AWS work (see startDeployment).
+    void context.github.startDeployment(prNumber, pr.headSha);
     const outcome = await deployStack(target, {
         // A create is checked against the account's quotas first: hitting one fails in seconds here,
         // instead of after minutes of creating and rolling back. An update adds no VPC or NAT.

@@ -27,7 +27,8 @@ export interface GitHubReporterOptions {
  */
 export class GitHubReporter {
   private octokit?: Promise<Octokit>;
-  private deploymentId?: number;
+  /** The deployment being recorded, created alongside the AWS work rather than before it. */
+  private deployment?: Promise<number | undefined>;
 
   constructor(private readonly options: GitHubReporterOptions) {}
 
@@ -56,9 +57,14 @@ export class GitHubReporter {
     return this.octokit;
   }
 
+  /**
+   * Starts recording a deployment without holding the run up: GitHub's write pacing (a second
+   * between writes) would otherwise delay the first AWS call. `finish` waits for it; so may a
+   * caller, through the promise returned (which never rejects: a GitHub failure is a warning).
+   */
   async startDeployment(pr: number, ref: string): Promise<void> {
     if (!this.options.deployment) return;
-    this.deploymentId = await this.attempt('create the GitHub deployment', async (octokit) => {
+    this.deployment = this.attempt('create the GitHub deployment', async (octokit) => {
       const id = await createDeployment(octokit, this.options.repo, {
         ref,
         environment: environmentName(pr),
@@ -71,6 +77,7 @@ export class GitHubReporter {
       });
       return id;
     });
+    await this.deployment;
   }
 
   async finish(report: RunReport): Promise<void> {
@@ -90,7 +97,7 @@ export class GitHubReporter {
       );
       return;
     }
-    const id = this.deploymentId;
+    const id = await this.deployment;
     if (id === undefined) return;
     const success = report.outcome === 'success';
     await this.attempt('update the GitHub deployment', (octokit) =>

@@ -135,7 +135,8 @@ export async function runDeploy(
   const pr = await currentPullRequest(context, prNumber, fromEvent);
   report.headSha = pr.headSha;
   const target = await stackTarget(context, prNumber);
-  await context.github.startDeployment(prNumber, pr.headSha);
+  // Not awaited: recorded alongside the AWS work (see startDeployment).
+  void context.github.startDeployment(prNumber, pr.headSha);
 
   const outcome = await deployStack(target, {
     // A create is checked against the account's quotas first: hitting one fails in seconds here,

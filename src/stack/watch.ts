@@ -22,7 +22,7 @@ export { WatchTimeoutError };
  *
  * The defaults keep both the detection lag and the cost down (bench/, issue 8): the slow pace
  * bounds the worst lag to about slowMs minus CloudFormation's own pause, and sets the read rate
- * (60 s / 6.5 s ≈ 9 reads a minute while resources are in flight).
+ * (60 s / 7 s ≈ 8.6 reads a minute while resources are in flight).
  */
 export interface PollPolicy {
   fastMs: number;
@@ -49,7 +49,7 @@ export function defaultPollPolicy(env: NodeJS.ProcessEnv = process.env): PollPol
     const value = Number(env[name]);
     return Number.isFinite(value) && value > 0 ? value : fallback;
   };
-  return { fastMs: read('PR_ENV_POLL_FAST_MS', 2000), slowMs: read('PR_ENV_POLL_SLOW_MS', 6500) };
+  return { fastMs: read('PR_ENV_POLL_FAST_MS', 2000), slowMs: read('PR_ENV_POLL_SLOW_MS', 7000) };
 }
 
 export interface WatchRequest {

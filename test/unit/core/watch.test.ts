@@ -297,15 +297,15 @@ describe('isThrottling / defaultPollPolicy', () => {
     expect(isThrottling(Object.assign(new Error('denied'), { name: 'AccessDenied' }))).toBe(false);
   });
 
-  it('polls every 2 s to 6.5 s unless the environment says otherwise', () => {
-    expect(defaultPollPolicy({})).toEqual({ fastMs: 2000, slowMs: 6500 });
+  it('polls every 2 s to 7 s unless the environment says otherwise', () => {
+    expect(defaultPollPolicy({})).toEqual({ fastMs: 2000, slowMs: 7000 });
     expect(defaultPollPolicy({ PR_ENV_POLL_FAST_MS: '5', PR_ENV_POLL_SLOW_MS: '20' })).toEqual({
       fastMs: 5,
       slowMs: 20,
     });
     expect(defaultPollPolicy({ PR_ENV_POLL_FAST_MS: 'soon', PR_ENV_POLL_SLOW_MS: '-1' })).toEqual({
       fastMs: 2000,
-      slowMs: 6500,
+      slowMs: 7000,
     });
   });
 });
