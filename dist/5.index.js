@@ -1234,6 +1234,11 @@ function toPlannedChanges(changes) {
                 resourceType: rc.ResourceType ?? '',
                 replacement: rc.Action === 'Modify' ? (rc.Replacement ?? 'False') : '',
                 causes: causesOf(recreating.length > 0 ? recreating : details),
+                ...(rc.Replacement === 'Conditional' &&
+                    recreating.length > 0 &&
+                    recreating.every((d) => d.Evaluation === 'Dynamic') && {
+                    decidedAtRunTimeBy: recreating.map((d) => (d.CausingEntity ?? '').split('.')[0] ?? ''),
+                }),
             },
         ];
     });
@@ -1248,10 +1253,12 @@ const NETWORK_TYPES = new Set(['AWS::EC2::VPC', 'AWS::EC2::Subnet']);
 function blockedReplacements(changes, options) {
     if (options.allowReplacement)
         return [];
+    const replaced = new Set(changes.filter((c) => c.replacement === 'True').map((c) => c.logicalId));
     return changes.filter((change) => {
+        const conditional = change.replacement === 'Conditional' &&
+            (change.decidedAtRunTimeBy?.some((id) => replaced.has(id)) ?? true);
         const destructive = change.action === 'Remove' ||
-            (change.action === 'Modify' &&
-                (change.replacement === 'True' || change.replacement === 'Conditional'));
+            (change.action === 'Modify' && (change.replacement === 'True' || conditional));
         if (!destructive)
             return false;
         // refresh-data asks for a new database, which replaces it; removing it is another matter.

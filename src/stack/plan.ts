@@ -12,6 +12,12 @@ export interface PlannedChange {
    * with the parameter or resource its new value comes from.
    */
   causes: string[];
+  /**
+   * For a Conditional replacement CloudFormation can only settle at run time (every cause a
+   * Dynamic evaluation of another resource's attribute), the resources it hangs on. A tag update
+   * of the VPC marks its subnets so on every push; only a replaced cause really replaces them.
+   */
+  decidedAtRunTimeBy?: string[];
 }
 
 /**
@@ -52,6 +58,11 @@ export function toPlannedChanges(changes: Change[]): PlannedChange[] {
         resourceType: rc.ResourceType ?? '',
         replacement: rc.Action === 'Modify' ? (rc.Replacement ?? 'False') : '',
         causes: causesOf(recreating.length > 0 ? recreating : details),
+        ...(rc.Replacement === 'Conditional' &&
+          recreating.length > 0 &&
+          recreating.every((d) => d.Evaluation === 'Dynamic') && {
+            decidedAtRunTimeBy: recreating.map((d) => (d.CausingEntity ?? '').split('.')[0] ?? ''),
+          }),
       },
     ];
   });
@@ -77,11 +88,14 @@ export function blockedReplacements(
   options: GuardOptions,
 ): PlannedChange[] {
   if (options.allowReplacement) return [];
+  const replaced = new Set(changes.filter((c) => c.replacement === 'True').map((c) => c.logicalId));
   return changes.filter((change) => {
+    const conditional =
+      change.replacement === 'Conditional' &&
+      (change.decidedAtRunTimeBy?.some((id) => replaced.has(id)) ?? true);
     const destructive =
       change.action === 'Remove' ||
-      (change.action === 'Modify' &&
-        (change.replacement === 'True' || change.replacement === 'Conditional'));
+      (change.action === 'Modify' && (change.replacement === 'True' || conditional));
     if (!destructive) return false;
     // refresh-data asks for a new database, which replaces it; removing it is another matter.
     if (DATA_TYPES.has(change.resourceType)) {

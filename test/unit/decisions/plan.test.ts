@@ -376,3 +376,65 @@ describe('planTable and the plan in the comment', () => {
     );
   });
 });
+
+describe('a Conditional replacement decided at run time', () => {
+  // What CloudFormation reports for a subnet when only the VPC's tags change (every push changes
+  // the pr-env:head-sha stack tag): its CidrBlock depends on !GetAtt VPC.CidrBlock.
+  const subnet: Change = {
+    Type: 'Resource',
+    ResourceChange: {
+      Action: 'Modify',
+      LogicalResourceId: 'PrivateSubnetA',
+      ResourceType: 'AWS::EC2::Subnet',
+      Replacement: 'Conditional',
+      Details: [
+        {
+          Target: { Attribute: 'Properties', Name: 'CidrBlock', RequiresRecreation: 'Always' },
+          Evaluation: 'Dynamic',
+          ChangeSource: 'ResourceAttribute',
+          CausingEntity: 'VPC.CidrBlock',
+        },
+      ],
+    },
+  };
+  const guard = { refreshData: false, allowReplacement: false };
+
+  it('does not stop a deploy while what it hangs on is not replaced', () => {
+    const [row] = toPlannedChanges([subnet]);
+    expect(row?.decidedAtRunTimeBy).toEqual(['VPC']);
+    expect(blockedReplacements([row!], guard)).toEqual([]);
+  });
+
+  it('stops it when what it hangs on is replaced', () => {
+    const vpc: Change = {
+      Type: 'Resource',
+      ResourceChange: {
+        Action: 'Modify',
+        LogicalResourceId: 'VPC',
+        ResourceType: 'AWS::EC2::VPC',
+        Replacement: 'True',
+        Details: [
+          {
+            Target: { Attribute: 'Properties', Name: 'CidrBlock', RequiresRecreation: 'Always' },
+            Evaluation: 'Static',
+            ChangeSource: 'ParameterReference',
+            CausingEntity: 'VpcCidr',
+          },
+        ],
+      },
+    };
+    const rows = toPlannedChanges([vpc, subnet]);
+    expect(blockedReplacements(rows, guard).map((c) => c.logicalId)).toEqual([
+      'VPC',
+      'PrivateSubnetA',
+    ]);
+  });
+
+  it('still stops one with a Static cause', () => {
+    const staticChange = structuredClone(subnet);
+    staticChange.ResourceChange!.Details![0]!.Evaluation = 'Static';
+    const [row] = toPlannedChanges([staticChange]);
+    expect(row?.decidedAtRunTimeBy).toBeUndefined();
+    expect(blockedReplacements([row!], guard).map((c) => c.logicalId)).toEqual(['PrivateSubnetA']);
+  });
+});
