@@ -566,11 +566,11 @@ ${apiTable(r)}
 
 ## 3. Scale
 
-${r.scale.stacks} action processes started at once, one stack each, against one simulator that answers ${THROTTLE.rate * 100} % of Describe calls (any service) with \`Throttling: Rate exceeded\` and also enforces one account-wide token bucket of ${RATE_LIMIT.perSecond} CloudFormation calls per second (burst ${RATE_LIMIT.burst}; S13 reports 5/s for DescribeStacks alone). The stacks are the same template scaled to ~${r.scale.targetSeconds} s (not ~60 s, to keep the whole benchmark under five minutes on two cores). Reads here count every attempt, throttled ones included.
+${r.scale.stacks} action processes started at once, one stack each, against one simulator that answers ${THROTTLE.rate * 100} % of Describe calls (any service) with \`Throttling: Rate exceeded\` and also enforces one account-wide token bucket of ${RATE_LIMIT.perSecond} CloudFormation calls per second (burst ${RATE_LIMIT.burst}: S13 reports 5/s for DescribeStacks alone, and a run uses four such Describe APIs). The stacks are the same template scaled to ~${r.scale.targetSeconds} s (not ~60 s, to keep the whole benchmark under five minutes on two cores). Reads here count every attempt, throttled ones included.
 
 ${scaleTable(r)}
 
-The account's rate limit, not the stacks, sets the pace here: 50 runs need over a thousand CloudFormation calls, at most ${RATE_LIMIT.perSecond} a second. A throttled poll is retried by the SDK (up to 10 attempts, with growing pauses) before the watcher sees it fail and backs off (up to 4× its slow pace): that is where the long tail of the lag comes from.
+The account's limits, not the stacks, set the pace here: 50 runs need over a thousand CloudFormation calls, at most ${RATE_LIMIT.perSecond} a second, a fifth of the Describe calls refused at random. A throttled poll is retried by the SDK (up to 10 attempts, with growing pauses) before the watcher sees it fail and backs off (up to 4× its slow pace): that is where the long tail of the lag comes from.
 
 ## 4. Start and size
 

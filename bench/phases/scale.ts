@@ -21,8 +21,12 @@ import { STACK_SETTLE_S, activeResources, scaledDelays } from '../lib/timings.js
 import { detectingPoll, readsBetween, stackNameOf } from './latency.js';
 
 export const THROTTLE = { rate: 0.2, actions: /^Describe/, seed: 8 };
-/** One account-wide token bucket over every CloudFormation call (S13 reports 5/s for DescribeStacks). */
-export const RATE_LIMIT = { perSecond: 10, burst: 20, service: 'cloudformation' as const };
+/**
+ * One account-wide token bucket over every CloudFormation call: S13 reports 5 calls a second for
+ * DescribeStacks; a run uses four such APIs (DescribeStacks, DescribeStackEvents,
+ * DescribeChangeSet, DescribeStackResources), so 20 a second for all of them together.
+ */
+export const RATE_LIMIT = { perSecond: 20, burst: 20, service: 'cloudformation' as const };
 
 export interface ScaleRun {
   pr: number;
