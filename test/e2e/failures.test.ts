@@ -10,6 +10,7 @@ import {
   sha,
   startWorld,
   type World,
+  stackOf,
 } from './harness.js';
 
 let world: World;
@@ -26,7 +27,6 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.stop());
 
-const stackOf = (pr: number) => `pr-env-${REPO}-pr-${pr}`;
 const opened = (pr: number) =>
   pullRequestEvent('opened', { owner: OWNER, repo: REPO, number: pr, headSha: sha(pr) });
 const owned = (pr: number) => ({

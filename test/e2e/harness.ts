@@ -21,6 +21,9 @@ export const REPO = 'shop';
 export const REPOSITORY = `${OWNER}/${REPO}`;
 export const CLUSTER = 'prod-db';
 
+/** The stack pr-env names for a PR of the test repository (default stack-prefix). */
+export const stackOf = (pr: number): string => `pr-env-${REPO}-pr-${pr}`;
+
 export interface World {
   aws: AwsSimulator;
   gh: GitHubFake;

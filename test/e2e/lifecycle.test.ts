@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullRequestEvent, workflowDispatchEvent } from '../fixtures/events.js';
-import { CLUSTER, OWNER, REPO, errors, runAction, sha, startWorld, type World } from './harness.js';
+import {
+  CLUSTER,
+  OWNER,
+  REPO,
+  errors,
+  runAction,
+  sha,
+  stackOf,
+  startWorld,
+  type World,
+} from './harness.js';
 
 let world: World;
 
@@ -25,7 +35,6 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.stop());
 
-const stackOf = (pr: number) => `pr-env-${REPO}-pr-${pr}`;
 const prEvent = (
   action: 'opened' | 'synchronize' | 'closed' | 'reopened',
   pr: number,

@@ -12,6 +12,7 @@ import {
   sha,
   startWorld,
   type World,
+  stackOf,
 } from './harness.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +33,6 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.stop());
 
-const stackOf = (pr: number) => `pr-env-${REPO}-pr-${pr}`;
 const comment = (pr: number) => world.gh.comments(OWNER, REPO, pr)[0]?.body ?? '';
 const TEMPLATE = readFileSync(
   fileURLToPath(new URL('../../templates/environment.yml', import.meta.url)),

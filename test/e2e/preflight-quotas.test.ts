@@ -14,6 +14,7 @@ import {
   startWorld,
   type ActionRun,
   type World,
+  stackOf,
 } from './harness.js';
 
 let world: World;
@@ -40,7 +41,6 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.stop());
 
-const stackOf = (pr: number) => `pr-env-${REPO}-pr-${pr}`;
 const open = (pr: number, inputs: Record<string, string> = {}) =>
   runAction(world, {
     eventName: 'pull_request_target',

@@ -17,6 +17,7 @@ import {
   type ActionRun,
   type World,
   SMALL_TEMPLATE,
+  stackOf,
 } from './harness.js';
 
 // Twenty resources, each waiting for the one before: a create whose length the test controls.
@@ -68,7 +69,6 @@ const stackNamed = (name: string) =>
     .filter((s) => s.name === name)
     .at(-1);
 
-const stackOf = (pr: number) => `pr-env-${REPO}-pr-${pr}`;
 const ownerTags = (pr: number) => ({
   'pr-env:repository': REPOSITORY,
   'pr-env:pull-request': String(pr),

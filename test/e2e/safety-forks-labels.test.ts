@@ -19,6 +19,7 @@ import {
   startWorld,
   type ActionRun,
   type World,
+  stackOf,
 } from './harness.js';
 
 // One small resource instead of the full environment: these tests are about when pr-env acts.
@@ -54,8 +55,6 @@ const stackNamed = (name: string) =>
     .stacks()
     .filter((s) => s.name === name)
     .at(-1);
-
-const stackOf = (pr: number) => `pr-env-${REPO}-pr-${pr}`;
 
 /** Runs a pull_request_target event for PR `pr` and returns the run and the AWS calls it made. */
 async function prEvent(

@@ -14,6 +14,7 @@ import {
   type World,
   SMALL_TEMPLATE,
   writeTemplate,
+  stackOf,
 } from './harness.js';
 
 let world: World;
@@ -38,8 +39,6 @@ const stackNamed = (name: string) =>
     .stacks()
     .filter((s) => s.name === name)
     .at(-1);
-
-const stackOf = (pr: number) => `pr-env-${REPO}-pr-${pr}`;
 
 function opened(pr: number, inputs: Record<string, string>): Promise<ActionRun> {
   return runAction(world, {

@@ -3,13 +3,22 @@
 // environment's database that AWS started after 7 days stopped. Each change reaches the PR's comment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullRequestEvent, scheduleEvent } from '../fixtures/events.js';
-import { CLUSTER, OWNER, REPO, errors, runAction, sha, startWorld, type World } from './harness.js';
+import {
+  CLUSTER,
+  OWNER,
+  REPO,
+  errors,
+  runAction,
+  sha,
+  stackOf,
+  startWorld,
+  type World,
+} from './harness.js';
 
 const MARKER = '<!-- pr-env:sticky-comment -->';
 const IDLE = 61;
 const EXPIRED = 62;
 const ACTIVE = 63;
-const stackOf = (pr: number) => `pr-env-${REPO}-pr-${pr}`;
 
 let world: World;
 let idleCluster: string;
