@@ -1,6 +1,6 @@
 import type { CostEstimate } from '../cost/estimate.js';
 import type { RootCause } from '../stack/root-cause.js';
-import type { SnapshotChoice } from '../snapshot.js';
+import type { SnapshotChoice } from '../data/snapshot.js';
 import type { PlannedChange } from '../stack/plan.js';
 
 export type Operation = 'create' | 'update' | 'none' | 'delete' | 'skipped';

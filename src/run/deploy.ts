@@ -5,7 +5,7 @@ import type { PullRequestInfo } from '../github/event.js';
 import { expiresAt, stackTags, TAG, uniqueName } from '../naming.js';
 import { checkAccountRoom } from '../preflight/preflight.js';
 import { QuotaExceededError, type QuotaProblem } from '../preflight/quotas.js';
-import { resolveSnapshot, SNAPSHOT_PARAMETERS, type SnapshotChoice } from '../snapshot.js';
+import { resolveSnapshot, SNAPSHOT_PARAMETERS, type SnapshotChoice } from '../data/snapshot.js';
 import { deployStack, type DeployPlan } from '../stack/deploy.js';
 import { blockedReplacements, ReplacementBlockedError, toPlannedChanges } from '../stack/plan.js';
 import { outputsOf, parametersOf, tagsOf } from '../stack/describe.js';

@@ -1,6 +1,6 @@
 // Types only: the RDS client is loaded on first use, so a destroy never pays for it.
 import type { DBClusterSnapshot, RDSClient } from '@aws-sdk/client-rds';
-import { withContext } from './errors.js';
+import { withContext } from '../errors.js';
 
 /** The snapshot an environment's database is restored from. */
 export interface SnapshotChoice {

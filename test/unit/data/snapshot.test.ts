@@ -13,7 +13,7 @@ import {
   resolveSnapshot,
   SNAPSHOT_PARAMETERS,
   toChoice,
-} from '../../../src/snapshot.js';
+} from '../../../src/data/snapshot.js';
 
 const NOW = new Date('2026-02-01T12:00:00Z');
 const HOUR = 3_600_000;

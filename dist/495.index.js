@@ -1,8 +1,8 @@
-export const id = 5;
-export const ids = [5];
+export const id = 495;
+export const ids = [495];
 export const modules = {
 
-/***/ 4005:
+/***/ 3495:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -547,7 +547,7 @@ async function checkAccountRoom(clients, input) {
     return problems;
 }
 
-;// CONCATENATED MODULE: ./src/snapshot.ts
+;// CONCATENATED MODULE: ./src/data/snapshot.ts
 
 /**
  * The newest snapshot of `cluster` that can be restored now. Pure. `creating` snapshots are
