@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from './errors.js';
 import { isSecretOutputKey } from './report/report.js';
 import { parseTemplate, type CfnTemplate } from './template/cfn-yaml.js';
+import { DATA_SOURCES, type DataSource } from './data/parameters.js';
 import { parseBoolean, parseKeyValueLines, parseKeyValueLinesOrMap, parseNumber } from './parse.js';
 
 export const COMMANDS = ['auto', 'deploy', 'destroy', 'plan', 'sweep'] as const;
@@ -46,6 +47,8 @@ export interface Settings {
   allowForks: boolean;
   /** Let a deploy replace or remove the VPC, a subnet or the database without refresh-data. */
   allowReplacement: boolean;
+  /** What a new environment's database (or refresh-data) starts from: a snapshot, or a clone. */
+  dataSource: DataSource;
 }
 
 type ReadInput = (name: string) => string;
@@ -212,6 +215,21 @@ export function getSettings(
     }
   }
 
+  const dataSourceRaw = read('data-source') || 'snapshot';
+  const dataSource = (DATA_SOURCES as readonly string[]).includes(dataSourceRaw)
+    ? (dataSourceRaw as DataSource)
+    : undefined;
+  if (!dataSource) {
+    problems.push(
+      `"data-source": "${dataSourceRaw}" is not a data source: expected one of ${DATA_SOURCES.join(', ')}`,
+    );
+  }
+  if (dataSource === 'clone' && snapshotIdentifier) {
+    problems.push(
+      `"snapshot-identifier": "${snapshotIdentifier}" names a snapshot, but "data-source" is clone: expected one or the other`,
+    );
+  }
+
   const settings: Settings = {
     githubToken,
     command: command ?? 'auto',
@@ -247,6 +265,7 @@ export function getSettings(
     deployment: parsed('deployment', (raw) => parseBoolean(raw || 'true'), true),
     allowForks: parsed('allow-forks', parseBoolean, false),
     allowReplacement: parsed('allow-replacement', parseBoolean, false),
+    dataSource: dataSource ?? 'snapshot',
   };
   if (problems.length > 0) throw new InputError(problems);
   return settings;

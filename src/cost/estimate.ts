@@ -1,3 +1,4 @@
+import { SERVERLESS_CLASS, SERVERLESS_PARAMETERS } from '../data/serverless.js';
 import {
   ASSUMPTIONS,
   HOURS_PER_MONTH,
@@ -72,6 +73,34 @@ function instanceLine(
     unitPrice: `${usd(price)} per hour`,
     awake: awakeCount * price,
     asleep: asleepCount * price,
+  });
+}
+
+/**
+ * Aurora Serverless v2 instances bill ACU-hours. An idle environment sits at its minimum: at 0 ACU
+ * the instances pause (resuming on the first connection, in about 15 s) and only storage bills,
+ * without the cluster being stopped. Load above the minimum is not estimated.
+ */
+function serverlessLine(b: Builder, instances: number, parameters: Record<string, string>): void {
+  if (instances === 0) return;
+  const min = Number(parameters[SERVERLESS_PARAMETERS.minCapacity] ?? '0.5');
+  if (!Number.isFinite(min) || min < 0) {
+    b.unpriced.push(
+      `Aurora Serverless v2: minimum capacity "${parameters[SERVERLESS_PARAMETERS.minCapacity]}" is not a number`,
+    );
+    return;
+  }
+  const price = b.prices.auroraServerlessAcuHour;
+  const max = parameters.DBServerlessMaxCapacity;
+  b.lines.push({
+    item:
+      min === 0
+        ? 'Aurora Serverless v2 (paused when idle: storage only)'
+        : 'Aurora Serverless v2 (idle, at minimum capacity)',
+    quantity: `${instances} × ${min} ACU${max ? ` (up to ${max} under load)` : ''}`,
+    unitPrice: `${usd(price)} per ACU-hour`,
+    awake: instances * min * price,
+    asleep: 0,
   });
 }
 
@@ -164,14 +193,18 @@ export function estimateCost(input: EstimateInput): CostEstimate {
 
   // A stopped Aurora cluster bills no instance hours.
   const dbInstances = count(types, 'AWS::RDS::DBInstance');
-  instanceLine(
-    b,
-    'Aurora instances',
-    prices.auroraHour,
-    parameters.DBInstanceClass,
-    dbInstances,
-    0,
-  );
+  if (parameters.DBInstanceClass === SERVERLESS_CLASS) {
+    serverlessLine(b, dbInstances, parameters);
+  } else {
+    instanceLine(
+      b,
+      'Aurora instances',
+      prices.auroraHour,
+      parameters.DBInstanceClass,
+      dbInstances,
+      0,
+    );
+  }
 
   const eips = count(types, 'AWS::EC2::EIP');
   const ips = eips + albs * ASSUMPTIONS.albPublicIps + standalone;

@@ -32,6 +32,8 @@ export interface PriceTable {
   ec2Hour: Record<string, number>;
   /** Aurora Standard, per instance-hour, by DB instance class (same for PostgreSQL and MySQL). */
   auroraHour: Record<string, number>;
+  /** Aurora Serverless v2 (Aurora Standard), per ACU-hour. */
+  auroraServerlessAcuHour: number;
 }
 
 /**
@@ -88,6 +90,7 @@ const US_EAST_1: PriceTable = {
     'db.r6g.large': 0.26,
     'db.r7g.large': 0.276,
   },
+  auroraServerlessAcuHour: 0.12, // recalled
 };
 
 const TABLES: Record<string, PriceTable> = { [US_EAST_1.region]: US_EAST_1 };

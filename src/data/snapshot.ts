@@ -1,6 +1,9 @@
 // Types only: the RDS client is loaded on first use, so a destroy never pays for it.
 import type { DBClusterSnapshot, RDSClient } from '@aws-sdk/client-rds';
 import { withContext } from '../errors.js';
+import { SNAPSHOT_PARAMETERS } from './parameters.js';
+
+export { SNAPSHOT_PARAMETERS };
 
 /** The snapshot an environment's database is restored from. */
 export interface SnapshotChoice {
@@ -10,6 +13,8 @@ export interface SnapshotChoice {
   engineVersion: string;
   /** When the snapshot was taken; unknown for a pinned snapshot that no longer exists. */
   createdAt?: Date;
+  /** The master user a restore inherits (and the environment's secret is made for). */
+  masterUsername?: string;
   /** How it was chosen, for the report. */
   source: 'newest' | 'explicit' | 'pinned';
 }
@@ -66,6 +71,7 @@ export function toChoice(
     engine: snapshot.Engine,
     engineVersion: snapshot.EngineVersion,
     createdAt: snapshot.SnapshotCreateTime,
+    masterUsername: snapshot.MasterUsername,
     source,
   };
 }
@@ -116,13 +122,6 @@ export async function findSnapshot(
   }
 }
 
-/** The action's template parameters that carry the snapshot; read back to pin it on update. */
-export const SNAPSHOT_PARAMETERS = {
-  snapshot: 'DBSnapshotIdentifier',
-  engine: 'DBEngine',
-  engineVersion: 'DBEngineVersion',
-} as const;
-
 export interface SnapshotRequest {
   /** The production cluster, when the snapshot is to be resolved. */
   cluster?: string;
@@ -153,6 +152,7 @@ export async function resolveSnapshot(
       engineVersion:
         request.stackParameters?.[SNAPSHOT_PARAMETERS.engineVersion] ?? found?.EngineVersion ?? '',
       createdAt: found?.SnapshotCreateTime,
+      masterUsername: found?.MasterUsername,
       source: 'pinned',
     };
   }

@@ -7,6 +7,13 @@ export interface CommentRef {
   created: boolean;
 }
 
+export interface UpsertOptions {
+  /** The comment this run already wrote (its progress): edited directly, without a search. */
+  knownId?: number;
+  /** Cancels the request (a progress edit the final report overtakes). */
+  signal?: AbortSignal;
+}
+
 /**
  * Keeps one comment per PR: finds the comment carrying the marker across every page and edits it
  * in place, or creates it. A comment with the marker that cannot be edited (someone else wrote
@@ -17,11 +24,28 @@ export async function upsertStickyComment(
   repo: Repo,
   issue: number,
   body: string,
+  { knownId, signal }: UpsertOptions = {},
 ): Promise<CommentRef> {
+  const request = signal ? { request: { signal } } : {};
+  if (knownId !== undefined) {
+    try {
+      const { data } = await octokit.rest.issues.updateComment({
+        ...repo,
+        comment_id: knownId,
+        body,
+        ...request,
+      });
+      return { id: data.id, url: data.html_url, created: false };
+    } catch (error) {
+      // Deleted meanwhile: find (or make) the comment as if this run had written none.
+      if (![403, 404].includes((error as { status?: number }).status ?? 0)) throw error;
+    }
+  }
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     ...repo,
     issue_number: issue,
     per_page: 100,
+    ...request,
   });
   const ours = comments.filter((c) => c.body?.includes(COMMENT_MARKER));
   // Prefer a bot's comment: the workflow token writes as a bot, and a user who pastes the marker
@@ -33,12 +57,18 @@ export async function upsertStickyComment(
         ...repo,
         comment_id: existing.id,
         body,
+        ...request,
       });
       return { id: data.id, url: data.html_url, created: false };
     } catch (error) {
       if (![403, 404].includes((error as { status?: number }).status ?? 0)) throw error;
     }
   }
-  const { data } = await octokit.rest.issues.createComment({ ...repo, issue_number: issue, body });
+  const { data } = await octokit.rest.issues.createComment({
+    ...repo,
+    issue_number: issue,
+    body,
+    ...request,
+  });
   return { id: data.id, url: data.html_url, created: true };
 }

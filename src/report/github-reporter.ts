@@ -29,6 +29,10 @@ export class GitHubReporter {
   private octokit?: Promise<Octokit>;
   /** The deployment being recorded, created alongside the AWS work rather than before it. */
   private deployment?: Promise<number | undefined>;
+  /** The sticky comment, once this run has written it (a progress edit). */
+  private commentId?: number;
+  /** Cancels the progress edit in flight, if any. */
+  private progressInFlight?: AbortController;
 
   constructor(private readonly options: GitHubReporterOptions) {}
 
@@ -80,14 +84,45 @@ export class GitHubReporter {
     await this.deployment;
   }
 
+  /**
+   * Shows a build's progress in the sticky comment. Never rejects; an edit that fails is a
+   * warning, and one that `finish` overtakes is cancelled without a word.
+   */
+  async progress(report: RunReport): Promise<void> {
+    const pr = report.prNumber;
+    if (!this.options.comment || !this.options.token || pr === undefined) return;
+    const controller = new AbortController();
+    this.progressInFlight = controller;
+    try {
+      this.octokit ??= createOctokit(this.options.token);
+      const octokit = await this.octokit;
+      if (controller.signal.aborted) return;
+      const ref = await upsertStickyComment(octokit, this.options.repo, pr, renderComment(report), {
+        knownId: this.commentId,
+        signal: controller.signal,
+      });
+      if (!controller.signal.aborted) this.commentId = ref.id;
+    } catch (error) {
+      if (!controller.signal.aborted) {
+        core.warning(`Could not show the progress on #${pr}: ${errorMessage(error)}`);
+      }
+    } finally {
+      if (this.progressInFlight === controller) this.progressInFlight = undefined;
+    }
+  }
+
   async finish(report: RunReport): Promise<void> {
     if (report.prNumber === undefined) return;
     const pr = report.prNumber;
+    // The final report never waits for a progress edit: it cancels it and takes its place.
+    this.progressInFlight?.abort();
     // A skipped run speaks up only when it has something to say (a fork, a missing label).
     const worthAComment = report.intent !== 'skip' || Boolean(report.note);
     if (this.options.comment && worthAComment) {
       await this.attempt(`update the comment on #${pr}`, (octokit) =>
-        upsertStickyComment(octokit, this.options.repo, pr, renderComment(report)),
+        upsertStickyComment(octokit, this.options.repo, pr, renderComment(report), {
+          knownId: this.commentId,
+        }),
       );
     }
     if (!this.options.deployment) return;

@@ -1,7 +1,11 @@
 import { formatRootCause } from '../stack/root-cause.js';
+import { connectionSection, databaseLine, formatAge } from './database-markdown.js';
 import { environmentSection, lifecycleHeadline } from './cost-markdown.js';
+import { progressMarkdown } from './progress.js';
 import type { PlannedChange } from '../stack/plan.js';
 import { publicOutputs, type RunReport, type SweepEntry } from './report.js';
+
+export { formatAge };
 
 /** The hidden marker that finds pr-env's one comment among all of a PR's comments. */
 export const COMMENT_MARKER = '<!-- pr-env:sticky-comment -->';
@@ -21,17 +25,13 @@ export function formatDuration(ms: number): string {
   return `${minutes} min ${seconds % 60} s`;
 }
 
-export function formatAge(ms: number): string {
-  const hours = ms / 3_600_000;
-  if (hours < 1) return `${Math.max(0, Math.round(ms / 60_000))} min`;
-  if (hours < 48) return `${hours.toFixed(1)} h`;
-  return `${(hours / 24).toFixed(1)} days`;
-}
-
 function headline(report: RunReport): string {
+  const pr = report.prNumber !== undefined ? ` for #${report.prNumber}` : '';
+  if (report.progress) {
+    return `⏳ pr-env: ${report.progress.operation === 'create' ? 'creating' : 'updating'} the environment${pr}`;
+  }
   const lifecycle = lifecycleHeadline(report);
   if (lifecycle) return lifecycle;
-  const pr = report.prNumber !== undefined ? ` for #${report.prNumber}` : '';
   if (report.outcome === 'skipped') return `⏸️ pr-env: not deployed${pr}`;
   if (report.outcome === 'failure') {
     const what = report.intent === 'destroy' ? 'teardown' : 'deployment';
@@ -52,29 +52,15 @@ function headline(report: RunReport): string {
     : `✅ pr-env: environment ready${pr}`;
 }
 
-function snapshotLine(report: RunReport): string | undefined {
-  const snapshot = report.snapshot;
-  if (!snapshot) return undefined;
-  const how = {
-    newest: 'the newest available snapshot',
-    explicit: 'the snapshot named in the inputs',
-    pinned: 'kept from the environment’s creation',
-  }[snapshot.source];
-  const age = snapshot.createdAt
-    ? `, taken ${formatAge(report.finishedAt.getTime() - snapshot.createdAt.getTime())} ago`
-    : '';
-  return `${code(snapshot.identifier)} (${how}${age})`;
-}
-
 function facts(report: RunReport): [string, string | undefined][] {
   return [
-    ['URL', report.environmentUrl],
+    ['URL', report.environmentUrl ?? report.progress?.url],
     [
       'Stack',
       report.stackName &&
         `${code(report.stackName)}${report.status ? ` · ${report.status}` : ''}${report.operation ? ` · ${report.operation}` : ''}`,
     ],
-    ['Database', snapshotLine(report)],
+    ['Database', databaseLine(report)],
     ['Version', report.headSha ? code(report.headSha.slice(0, 12)) : undefined],
     ['Duration', formatDuration(report.finishedAt.getTime() - report.startedAt.getTime())],
     ['Run', report.runUrl ? `[workflow run](${report.runUrl})` : undefined],
@@ -86,6 +72,7 @@ function facts(report: RunReport): [string, string | undefined][] {
 export function renderReport(report: RunReport): string {
   const lines: string[] = [`### ${headline(report)}`, ''];
   if (report.note) lines.push(report.note, '');
+  if (report.progress) lines.push(...progressMarkdown(report.progress));
   if (report.outcome === 'failure') {
     if (report.rootCause) {
       lines.push('**Root cause**', '', '```', formatRootCause(report.rootCause), '```', '');
@@ -105,6 +92,7 @@ export function renderReport(report: RunReport): string {
     lines.push(...sweepTable(report.sweep), '');
   }
   lines.push(...environmentSection(report));
+  lines.push(...connectionSection(report));
   lines.push('| | |', '|---|---|');
   for (const [key, value] of facts(report)) {
     if (value) lines.push(`| **${key}** | ${escapeCell(value)} |`);

@@ -18,6 +18,12 @@ export function setActionOutputs(report: RunReport): void {
   core.setOutput('snapshot-arn', report.snapshot?.arn ?? '');
   core.setOutput('environment-url', report.environmentUrl ?? '');
   core.setOutput('outputs', JSON.stringify(report.outputs));
+  core.setOutput(
+    'clone-source',
+    report.clone
+      ? `${report.clone.source}@${report.clone.restoreTime.toISOString().replace(/\.\d{3}Z$/, 'Z')}`
+      : '',
+  );
   if (report.plan) {
     core.setOutput('has-changes', String(report.plan.changes.length > 0));
     core.setOutput('changes-count', String(report.plan.changes.length));

@@ -1,7 +1,9 @@
 import type { CostEstimate } from '../cost/estimate.js';
 import type { RootCause } from '../stack/root-cause.js';
+import type { CloneChoice } from '../data/clone.js';
 import type { SnapshotChoice } from '../data/snapshot.js';
 import type { PlannedChange } from '../stack/plan.js';
+import type { ProgressSnapshot } from './progress.js';
 
 export type Operation = 'create' | 'update' | 'none' | 'delete' | 'skipped';
 
@@ -38,6 +40,10 @@ export interface RunReport {
   cost?: CostEstimate;
   /** The PR comment command the run answered. */
   command?: { text: string; user: string; url?: string };
+  /** With data-source clone: the cluster the database was cloned from, and when. */
+  clone?: CloneChoice;
+  /** While the stack is being built: what is done and what is still in progress. */
+  progress?: ProgressSnapshot;
 }
 
 export interface EnvironmentState {

@@ -5,10 +5,13 @@ import type { PullRequestInfo } from '../github/event.js';
 import { expiresAt, stackTags, TAG, uniqueName } from '../naming.js';
 import { checkAccountRoom } from '../preflight/preflight.js';
 import { QuotaExceededError, type QuotaProblem } from '../preflight/quotas.js';
-import { resolveSnapshot, SNAPSHOT_PARAMETERS, type SnapshotChoice } from '../data/snapshot.js';
+import { databaseValues, dataSourceProblem, needsDatabase } from '../data/deploy-values.js';
+import { SNAPSHOT_PARAMETERS } from '../data/parameters.js';
+import { describeData, resolveData, type DataChoice } from '../data/source.js';
 import { deployStack, type DeployPlan } from '../stack/deploy.js';
 import { blockedReplacements, ReplacementBlockedError, toPlannedChanges } from '../stack/plan.js';
 import { outputsOf, parametersOf, tagsOf } from '../stack/describe.js';
+import { ProgressFeed, progressEveryMs } from '../report/progress-feed.js';
 import {
   buildParameters,
   checkOverrides,
@@ -17,6 +20,7 @@ import {
   templateSource,
   type LoadedTemplate,
 } from '../template/render.js';
+import type { StackTarget } from '../stack/target.js';
 import { stackTarget, type RunContext } from './context.js';
 import { sleepAwareDeploy } from './sleep-deploy.js';
 
@@ -26,16 +30,14 @@ export function loadCheckedTemplate(context: RunContext): LoadedTemplate {
   const loaded = loadTemplate(settings.templatePath);
   checkOverrides(loaded, settings.parameters);
   checkTemplateSize(loaded, settings.templateBucket);
-  if (needsSnapshot(loaded) && !settings.sourceDbCluster && !settings.snapshotIdentifier) {
+  if (needsDatabase(loaded) && !settings.sourceDbCluster && !settings.snapshotIdentifier) {
     throw new Error(
       `"source-db-cluster" is required: template "${loaded.path}" restores a database (parameter ${SNAPSHOT_PARAMETERS.snapshot}); expected the identifier of the production Aurora cluster, or set "snapshot-identifier"`,
     );
   }
+  const problem = dataSourceProblem(loaded, settings.dataSource);
+  if (problem) throw new Error(problem);
   return loaded;
-}
-
-function needsSnapshot(loaded: LoadedTemplate): boolean {
-  return loaded.declared.has(SNAPSHOT_PARAMETERS.snapshot);
 }
 
 /** The PR as it is now: from the event when it carries one, else from the API. */
@@ -76,28 +78,28 @@ export function planBuilder(
 ): (existing: Stack | undefined) => Promise<DeployPlan> {
   const { settings, report } = context;
   return async (existing) => {
-    let snapshot: SnapshotChoice | undefined;
-    if (needsSnapshot(loaded)) {
-      snapshot = await resolveSnapshot(await context.aws.rds(), {
+    let data: DataChoice | undefined;
+    if (needsDatabase(loaded)) {
+      data = await resolveData(await context.aws.rds(), {
+        source: settings.dataSource,
         cluster: settings.sourceDbCluster,
-        explicit: settings.snapshotIdentifier,
+        explicitSnapshot: settings.snapshotIdentifier,
         stackParameters: existing && parametersOf(existing),
         refresh: settings.refreshData,
-        maxAgeHours: settings.maxSnapshotAgeHours,
+        maxSnapshotAgeHours: settings.maxSnapshotAgeHours,
+        region: context.aws.region,
+        stackName,
         now: new Date(context.clock.now()),
       });
-      report.snapshot = snapshot;
-      core.info(`Database: snapshot ${snapshot.arn} (${snapshot.source})`);
+      if (data.kind === 'snapshot') report.snapshot = data.snapshot;
+      else report.clone = data.clone;
+      core.info(describeData(data));
     }
     const actionValues: Record<string, string> = {
       EnvironmentName: stackName,
       PullRequestNumber: String(pr.number),
       AppVersion: pr.headSha,
-      ...(snapshot && {
-        [SNAPSHOT_PARAMETERS.snapshot]: snapshot.arn,
-        [SNAPSHOT_PARAMETERS.engine]: snapshot.engine,
-        [SNAPSHOT_PARAMETERS.engineVersion]: snapshot.engineVersion,
-      }),
+      ...(data && databaseValues(loaded, data, settings.parameters)),
     };
     const parameters = buildParameters(loaded, actionValues, settings.parameters);
     await beforeUpload?.(existing, parameters);
@@ -130,14 +132,42 @@ export async function runDeploy(
   prNumber: number,
   fromEvent: PullRequestInfo | undefined,
 ): Promise<void> {
-  const { settings, report } = context;
+  const { report } = context;
   const loaded = loadCheckedTemplate(context);
   const pr = await currentPullRequest(context, prNumber, fromEvent);
   report.headSha = pr.headSha;
   const target = await stackTarget(context, prNumber);
   // Not awaited: recorded alongside the AWS work (see startDeployment).
   void context.github.startDeployment(prNumber, pr.headSha);
+  // While the change set runs, its progress goes to the log and the comment.
+  const progress = new ProgressFeed({
+    cfn: target.cfn,
+    stackName: target.stackName,
+    everyMs: progressEveryMs(),
+    now: () => context.clock.now(),
+    publish: (snapshot) =>
+      context.github.progress({
+        ...report,
+        progress: snapshot,
+        finishedAt: new Date(context.clock.now()),
+      }),
+  });
+  target.onEvent = progress.onEvent;
+  try {
+    await deployWithProgress(context, target, loaded, pr, progress);
+  } finally {
+    progress.stop();
+  }
+}
 
+async function deployWithProgress(
+  context: RunContext,
+  target: StackTarget,
+  loaded: LoadedTemplate,
+  pr: PullRequestInfo,
+  progress: ProgressFeed,
+): Promise<void> {
+  const { settings, report } = context;
   const outcome = await deployStack(target, {
     // A create is checked against the account's quotas first: hitting one fails in seconds here,
     // instead of after minutes of creating and rolling back. An update adds no VPC or NAT.
@@ -156,9 +186,14 @@ export async function runDeploy(
     review: (changes, existing) => {
       const planned = toPlannedChanges(changes);
       const blocked = blockedReplacements(planned, settings);
-      if (blocked.length === 0) return;
-      report.plan = { type: existing ? 'UPDATE' : 'CREATE', changes: planned, blocked };
-      throw new ReplacementBlockedError(target.stackName, blocked);
+      if (blocked.length > 0) {
+        report.plan = { type: existing ? 'UPDATE' : 'CREATE', changes: planned, blocked };
+        throw new ReplacementBlockedError(target.stackName, blocked);
+      }
+      progress.begin(existing ? 'update' : 'create', changes.length, {
+        origin: report.clone ? 'clone' : report.snapshot ? 'snapshot' : undefined,
+        url: existing && outputsOf(existing).EnvironmentUrl,
+      });
     },
   });
   const stack = outcome.stack;

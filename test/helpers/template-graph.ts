@@ -157,3 +157,58 @@ export function resourcesOfType(template: CfnTemplate, type: string): string[] {
     .filter(([, resource]) => resource.Type === type)
     .map(([id]) => id);
 }
+
+/** The resource types of the web tier: what serves the URL, and the bastion beside it. */
+export const WEB_TIER_TYPES = new Set([
+  'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::ElasticLoadBalancingV2::TargetGroup',
+  'AWS::EC2::LaunchTemplate',
+  'AWS::AutoScaling::AutoScalingGroup',
+  'AWS::AutoScaling::ScalingPolicy',
+  'AWS::EC2::Instance',
+]);
+
+/** What the web tier is made of besides its own resources: its roles, profiles and groups. */
+const SUPPORT_TYPES = new Set([
+  'AWS::IAM::Role',
+  'AWS::IAM::InstanceProfile',
+  'AWS::EC2::SecurityGroup',
+  'AWS::EC2::SecurityGroupIngress',
+]);
+
+const POLICY_TYPES = new Set([
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::IAM::RolePolicy',
+]);
+
+/** The roles a policy resource attaches to (`Roles: [Ref]` or `RoleName: Ref`). */
+function policyRoles(resource: { Properties?: Record<string, unknown> }): string[] {
+  const props = resource.Properties ?? {};
+  const refs = [props.Roles, props.RoleName].flat().filter(isRecord);
+  return refs.map((ref) => ref.Ref).filter((id): id is string => typeof id === 'string');
+}
+
+/**
+ * The web tier's resources: those of WEB_TIER_TYPES, the roles, instance profiles and security
+ * groups they use (directly or not), and every policy resource attached to one of those roles.
+ * A policy points at its role, not the other way round: it must be looked up.
+ */
+export function webTierResources(template: CfnTemplate): string[] {
+  const seeds = Object.keys(template.Resources).filter((id) =>
+    WEB_TIER_TYPES.has(template.Resources[id]!.Type),
+  );
+  const tier = new Set(seeds);
+  for (const id of seeds) {
+    for (const dep of transitiveDependencies(template, id)) {
+      if (SUPPORT_TYPES.has(template.Resources[dep]?.Type ?? '')) tier.add(dep);
+    }
+  }
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (POLICY_TYPES.has(resource.Type) && policyRoles(resource).some((role) => tier.has(role))) {
+      tier.add(id);
+    }
+  }
+  return [...tier];
+}

@@ -130,6 +130,30 @@ export function stackResourceXml(stack: StackRecord, r: ResourceState): Record<s
   };
 }
 
+/**
+ * DescribeStackResource's StackResourceDetail: the resource with its Metadata, references
+ * resolved (`resolve`), as JSON text. Resolved when asked, as cfn-init reads it.
+ */
+export function stackResourceDetailXml(
+  stack: StackRecord,
+  r: ResourceState,
+  resolve: (metadata: unknown) => unknown,
+): Record<string, unknown> {
+  const declared = stack.deployed?.template.Resources[r.logicalId]?.Metadata;
+  return {
+    StackName: stack.name,
+    StackId: stack.stackId,
+    LogicalResourceId: r.logicalId,
+    PhysicalResourceId: r.physicalId,
+    ResourceType: r.type,
+    LastUpdatedTimestamp: r.timestamp,
+    ResourceStatus: r.status,
+    ResourceStatusReason: r.statusReason,
+    Metadata: declared === undefined ? undefined : JSON.stringify(resolve(declared)),
+    DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
+  };
+}
+
 export function eventXml(event: StackEvent): Record<string, unknown> {
   return { ...event };
 }

@@ -8,6 +8,7 @@ import {
   eventXml,
   pageEvents,
   paginate,
+  stackResourceDetailXml,
   stackResourceXml,
   stackSummaryXml,
   stackXml,
@@ -183,6 +184,8 @@ export class CloudFormationService implements ChangeSetHost {
         });
       case 'DescribeStackResources':
         return this.describeStackResources(params);
+      case 'DescribeStackResource':
+        return this.describeStackResource(params);
       case 'ListStacks':
         return this.listStacks(params);
       case 'GetTemplate':
@@ -233,6 +236,19 @@ export class CloudFormationService implements ChangeSetHost {
       (r) => !logical || r.logicalId === logical,
     );
     return { StackResources: resources.map((r) => stackResourceXml(stack, r)) };
+  }
+
+  private describeStackResource(params: QueryParams): Record<string, unknown> {
+    const stack = this.requireStack(params.string('StackName'));
+    const id = params.string('LogicalResourceId') ?? '';
+    const resource = stack.resources.get(id);
+    if (!resource || !stack.deployed) {
+      throw validationError(`Resource ${id} does not exist for stack ${stack.name}`);
+    }
+    const evaluator = this.evaluator(stack, stack.deployed);
+    return {
+      StackResourceDetail: stackResourceDetailXml(stack, resource, (m) => evaluator.evaluate(m)),
+    };
   }
 
   private listStacks(params: QueryParams): Record<string, unknown> {

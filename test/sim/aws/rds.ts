@@ -1,7 +1,8 @@
 /**
  * RDS (Aurora clusters and cluster snapshots) over the Query protocol.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { clusterXml, snapshotXml } from './rds-views.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryError, type QueryParams } from './query-protocol.js';
 import { xmlList } from './xml.js';
@@ -16,6 +17,14 @@ export interface ClusterSeed {
   createdAt?: Date;
   port?: number;
   tags?: Record<string, string>;
+  /** Default `postgres` (PostgreSQL) or `admin` (MySQL). */
+  masterUsername?: string;
+  /** Its DB instances (DBClusterMembers); a seeded cluster has one writer unless told otherwise. */
+  members?: string[];
+  /** Default: five minutes before each describe, as Aurora's continuous backups keep it. */
+  latestRestorableTime?: Date;
+  /** Set once the cluster has been cloned (or is a clone). */
+  cloneGroupId?: string;
 }
 
 export interface SnapshotSeed {
@@ -28,12 +37,18 @@ export interface SnapshotSeed {
   engineVersion?: string;
   type?: 'automated' | 'manual' | 'awsbackup';
   tags?: Record<string, string>;
+  /** Default: the cluster's, else `postgres`. */
+  masterUsername?: string;
 }
 
-export interface Cluster extends Required<Omit<ClusterSeed, 'tags'>> {
+export interface Cluster extends Required<
+  Omit<ClusterSeed, 'tags' | 'latestRestorableTime' | 'cloneGroupId'>
+> {
   arn: string;
   tags: Record<string, string>;
   resourceId: string;
+  latestRestorableTime?: Date;
+  cloneGroupId?: string;
 }
 
 export interface Snapshot {
@@ -46,6 +61,7 @@ export interface Snapshot {
   engineVersion: string;
   type: string;
   tags: Record<string, string>;
+  masterUsername: string;
 }
 
 export interface RdsOptions {
@@ -75,11 +91,32 @@ function page<T>(items: T[], params: QueryParams): { items: T[]; marker?: string
   };
 }
 
-const tagList = (tags: Record<string, string>) =>
-  xmlList(
-    'Tag',
-    Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-  );
+/** The filters DescribeDBClusters takes; the simulator applies clone-group-id only. */
+const CLUSTER_FILTERS = new Set([
+  'clone-group-id',
+  'db-cluster-id',
+  'db-cluster-resource-id',
+  'domain',
+  'engine',
+]);
+
+/**
+ * The values of one filter of a Describe call (`Filters.Filter.1.Name`, `…Values.Value.1`), or
+ * undefined when the call has none of that name. A filter RDS does not know is refused.
+ */
+function filterValues(params: QueryParams, name: string): string[] | undefined {
+  const raw = params.raw.Filters as { Filter?: unknown } | undefined;
+  const filters = [raw?.Filter ?? []].flat() as Array<{
+    Name?: string;
+    Values?: { Value?: unknown };
+  }>;
+  const unknown = filters.find((f) => !CLUSTER_FILTERS.has(f.Name ?? ''));
+  if (unknown) {
+    throw new QueryError('InvalidParameterValue', `Unrecognized filter name: ${unknown.Name}.`);
+  }
+  const match = filters.find((f) => f.Name === name);
+  return match ? ([match.Values?.Value ?? []].flat() as string[]) : undefined;
+}
 
 export class RdsService {
   readonly clusters = new Map<string, Cluster>();
@@ -97,6 +134,11 @@ export class RdsService {
       createdAt: seed.createdAt ?? new Date(),
       port: seed.port ?? (seed.engine?.includes('mysql') ? 3306 : 5432),
       tags: seed.tags ?? {},
+      masterUsername:
+        seed.masterUsername ?? (seed.engine?.includes('mysql') ? 'admin' : 'postgres'),
+      members: seed.members ?? [`${seed.id}-instance-1`],
+      latestRestorableTime: seed.latestRestorableTime,
+      cloneGroupId: seed.cloneGroupId,
       arn: `arn:aws:rds:${this.options.region}:${this.options.accountId}:cluster:${seed.id}`,
       resourceId: `cluster-${randomBytes(13).toString('hex').toUpperCase()}`,
     };
@@ -124,6 +166,7 @@ export class RdsService {
       engineVersion: seed.engineVersion ?? cluster?.engineVersion ?? '16.4',
       type,
       tags: seed.tags ?? {},
+      masterUsername: seed.masterUsername ?? cluster?.masterUsername ?? 'postgres',
     };
     this.snapshots.push(snapshot);
     return snapshot;
@@ -156,7 +199,32 @@ export class RdsService {
     }
   }
 
-  private cluster(idOrArn: string | undefined): Cluster {
+  /**
+   * A copy-on-write clone of `sourceId`, as RestoreDBClusterToPointInTime makes one: refused, with
+   * RDS's errors, when the source does not exist or is not available. Source and clone then share
+   * a clone group.
+   */
+  clone(sourceId: string, seed: Omit<ClusterSeed, 'cloneGroupId' | 'members'>): Cluster {
+    const source = this.cluster(sourceId);
+    if (source.status !== 'available') {
+      throw new QueryError(
+        'InvalidDBClusterStateFault',
+        `DbCluster ${source.id} is in ${source.status} state but expected it to be one of available.`,
+      );
+    }
+    source.cloneGroupId ??= randomUUID();
+    return this.addCluster({
+      engine: source.engine,
+      engineVersion: source.engineVersion,
+      masterUsername: source.masterUsername,
+      ...seed,
+      members: [],
+      cloneGroupId: source.cloneGroupId,
+    });
+  }
+
+  /** Clusters by identifier or ARN, as DescribeDBClusters finds them. */
+  cluster(idOrArn: string | undefined): Cluster {
     const cluster = [...this.clusters.values()].find((c) => c.id === idOrArn || c.arn === idOrArn);
     if (!cluster)
       throw new QueryError('DBClusterNotFoundFault', `DBCluster ${idOrArn ?? ''} not found.`, 404);
@@ -183,7 +251,10 @@ export class RdsService {
 
   private describeClusters(params: QueryParams): Record<string, unknown> {
     const id = params.string('DBClusterIdentifier');
-    const clusters = id ? [this.cluster(id)] : [...this.clusters.values()];
+    const groups = filterValues(params, 'clone-group-id');
+    const clusters = (id ? [this.cluster(id)] : [...this.clusters.values()]).filter(
+      (c) => !groups || (c.cloneGroupId !== undefined && groups.includes(c.cloneGroupId)),
+    );
     const { items, marker } = page(clusters, params);
     return {
       Marker: marker,
@@ -227,63 +298,11 @@ export class RdsService {
     };
   }
 
-  private availabilityZones() {
-    return xmlList(
-      'AvailabilityZone',
-      ['a', 'b', 'c'].map((l) => `${this.options.region}${l}`),
-    );
-  }
-
   private clusterXml(c: Cluster): Record<string, unknown> {
-    const host = `cluster-c${c.resourceId.slice(8, 19).toLowerCase()}.${this.options.region}.rds.amazonaws.com`;
-    return {
-      AllocatedStorage: 1,
-      AvailabilityZones: this.availabilityZones(),
-      BackupRetentionPeriod: 1,
-      DBClusterIdentifier: c.id,
-      DBClusterParameterGroup: `default.${c.engine}${c.engineVersion.split('.')[0]}`,
-      DBSubnetGroup: 'default',
-      Status: c.status,
-      Endpoint: `${c.id}.${host}`,
-      ReaderEndpoint: `${c.id}.${host.replace('cluster-', 'cluster-ro-')}`,
-      MultiAZ: false,
-      Engine: c.engine,
-      EngineVersion: c.engineVersion,
-      Port: c.port,
-      MasterUsername: 'postgres',
-      DBClusterMembers: xmlList('DBClusterMember', []),
-      VpcSecurityGroups: xmlList('VpcSecurityGroupMembership', []),
-      StorageEncrypted: true,
-      DbClusterResourceId: c.resourceId,
-      DBClusterArn: c.arn,
-      ClusterCreateTime: c.createdAt,
-      EngineMode: 'provisioned',
-      DeletionProtection: false,
-      TagList: tagList(c.tags),
-    };
+    return clusterXml(c, this.options.region);
   }
 
   private snapshotXml(s: Snapshot): Record<string, unknown> {
-    return {
-      AvailabilityZones: this.availabilityZones(),
-      DBClusterSnapshotIdentifier: s.id,
-      DBClusterIdentifier: s.cluster,
-      SnapshotCreateTime: s.createdAt,
-      Engine: s.engine,
-      EngineMode: 'provisioned',
-      AllocatedStorage: 0,
-      Status: s.status,
-      Port: 0,
-      ClusterCreateTime: this.clusters.get(s.cluster)?.createdAt ?? s.createdAt,
-      MasterUsername: 'postgres',
-      EngineVersion: s.engineVersion,
-      LicenseModel: s.engine.includes('postgres') ? 'postgresql-license' : 'general-public-license',
-      SnapshotType: s.type,
-      PercentProgress: s.status === 'available' ? 100 : 42,
-      StorageEncrypted: true,
-      DBClusterSnapshotArn: s.arn,
-      IAMDatabaseAuthenticationEnabled: false,
-      TagList: tagList(s.tags),
-    };
+    return snapshotXml(s, this.options.region, this.clusters.get(s.cluster));
   }
 }

@@ -68,6 +68,7 @@ export class ResourceProvider {
       return handlerFailure(message, 'Ec2', 400, 'ServiceLimitExceeded');
     }
     if (resource.type === 'AWS::RDS::DBCluster') return this.createCluster(resource);
+    if (resource.type === 'AWS::RDS::DBInstance') this.joinCluster(resource);
     if (resource.type === 'AWS::S3::Bucket') this.s3.createBucket(resource.physicalId ?? '');
     return undefined;
   }
@@ -95,8 +96,53 @@ export class ResourceProvider {
       ).length;
   }
 
+  /** A DB instance shows in its cluster's DBClusterMembers (the first one is the writer). */
+  private joinCluster(resource: ResourceState): void {
+    const cluster = this.rds.clusters.get(String(resource.properties.DBClusterIdentifier ?? ''));
+    if (cluster && !cluster.members.includes(resource.physicalId ?? '')) {
+      cluster.members.push(resource.physicalId ?? '');
+    }
+  }
+
+  /**
+   * RestoreDBClusterToPointInTime, as CloudFormation calls it for a DBCluster with
+   * SourceDBClusterIdentifier: a copy-on-write clone joins the source's clone group; either way
+   * the source must exist and be available, or RDS refuses.
+   */
+  private cloneCluster(resource: ResourceState, sourceId: string): string | undefined {
+    const props = resource.properties;
+    try {
+      const seed = {
+        id: resource.physicalId ?? '',
+        port: props.Port === undefined ? undefined : Number(props.Port),
+        tags: this.stackTagsOf(resource),
+      };
+      if (props.RestoreType === 'copy-on-write') {
+        this.rds.clone(sourceId, seed);
+      } else {
+        const source = this.rds.cluster(sourceId);
+        this.rds.addCluster({
+          ...seed,
+          engine: source.engine,
+          engineVersion: source.engineVersion,
+          masterUsername: source.masterUsername,
+          members: [],
+        });
+      }
+      return undefined;
+    } catch (error) {
+      const { code, message } = error as { code?: string; message: string };
+      return code === 'DBClusterNotFoundFault'
+        ? handlerFailure(message, 'Rds', 404, 'NotFound')
+        : handlerFailure(message, 'Rds', 400, 'InvalidRequest');
+    }
+  }
+
   private createCluster(resource: ResourceState): string | undefined {
     const props = resource.properties;
+    if (props.SourceDBClusterIdentifier !== undefined) {
+      return this.cloneCluster(resource, String(props.SourceDBClusterIdentifier));
+    }
     const snapshotId =
       props.SnapshotIdentifier === undefined ? undefined : String(props.SnapshotIdentifier);
     const snapshot = snapshotId ? this.rds.findSnapshot(snapshotId) : undefined;
@@ -117,6 +163,8 @@ export class ResourceProvider {
       engineVersion: String(props.EngineVersion ?? snapshot?.engineVersion ?? '16.4'),
       port: props.Port === undefined ? undefined : Number(props.Port),
       tags: this.stackTagsOf(resource),
+      masterUsername: snapshot?.masterUsername,
+      members: [],
     });
     return undefined;
   }
@@ -143,6 +191,9 @@ export class ResourceProvider {
   /** Returns why the service refuses to delete the resource, if it does. */
   delete(stack: StackRecord, resource: ResourceState, policy: string): string | undefined {
     const id = resource.physicalId ?? '';
+    if (resource.type === 'AWS::RDS::DBInstance') {
+      for (const c of this.rds.clusters.values()) c.members = c.members.filter((m) => m !== id);
+    }
     const cluster = resource.type === 'AWS::RDS::DBCluster' ? this.rds.clusters.get(id) : undefined;
     if (cluster) {
       this.rds.clusters.delete(id);

@@ -183,7 +183,8 @@ function checkReferences(template: Template): void {
 export function dependenciesOf(template: Template, id: string): string[] {
   const resource = template.Resources[id];
   if (!resource) return [];
-  const { refs, getAtts } = collectReferences(resource.Properties ?? {});
+  // References in Metadata order creation too (cfn-init's configuration names other resources).
+  const { refs, getAtts } = collectReferences([resource.Properties ?? {}, resource.Metadata ?? {}]);
   const deps = new Set<string>([...refs, ...getAtts, ...[resource.DependsOn ?? []].flat()]);
   return [...deps].filter((dep) => dep !== id && dep in template.Resources);
 }

@@ -51,6 +51,7 @@ function requestsFor(action: string, stack: string): Request[] {
     case 'cloudformation:CreateChangeSet':
       return [{ action, ...onStack, context: { 'cloudformation:RoleArn': serviceRoleArn } }];
     case 'cloudformation:DescribeStackEvents':
+    case 'cloudformation:DescribeStackResource':
     case 'cloudformation:DescribeStackResources':
     case 'cloudformation:DescribeChangeSet':
     case 'cloudformation:ListChangeSets':
@@ -65,6 +66,17 @@ function requestsFor(action: string, stack: string): Request[] {
         { action, resource: SNAPSHOT },
       ];
     case 'rds:DescribeDBClusters':
+      // data-source clone: the source, and its clone group (a filtered list, on cluster:*);
+      // sleep and wake: the PR's cluster.
+      return [
+        { action, resource: CLUSTER },
+        { action, resource: `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:*` },
+        {
+          action,
+          resource: ENV_CLUSTER,
+          context: { 'rds:cluster-tag/pr-env:repository': 'octo-org/shop' },
+        },
+      ];
     case 'rds:StopDBCluster':
     case 'rds:StartDBCluster':
       // Sleep and wake: the PR's cluster, which carries the stack's tags.
@@ -178,10 +190,11 @@ describe('the deploy role allows every AWS call the action makes', () => {
 
 describe('the deploy role allows nothing else', () => {
   it('grants exactly these actions, none of them by wildcard', () => {
-    expect(allowedActions(deploy).sort()).toEqual(
+    expect([...new Set(allowedActions(deploy))].sort()).toEqual(
       [
         'cloudformation:describestacks',
         'cloudformation:describestackevents',
+        'cloudformation:describestackresource',
         'cloudformation:describestackresources',
         'cloudformation:describechangeset',
         'cloudformation:listchangesets',
@@ -326,7 +339,7 @@ describe('the deploy role allows nothing else', () => {
     }
   });
 
-  it('reads snapshots of the source cluster only, and can change none', () => {
+  it('reads the source cluster and its snapshots, and can change neither', () => {
     const describe = 'rds:DescribeDBClusterSnapshots';
     expect(
       evaluate(deploy, {
@@ -339,15 +352,24 @@ describe('the deploy role allows nothing else', () => {
       'rds:ModifyDBClusterSnapshotAttribute',
       'rds:CopyDBClusterSnapshot',
       'rds:RestoreDBClusterFromSnapshot',
-      'rds:DescribeDBClusters',
+      'rds:RestoreDBClusterToPointInTime',
+      'rds:ModifyDBCluster',
+      'rds:DeleteDBCluster',
+      'rds:StopDBCluster',
+      'rds:CreateDBClusterSnapshot',
     ]) {
       expect(evaluate(deploy, { action, resource: SNAPSHOT })).toBe('implicit-deny');
       expect(evaluate(deploy, { action, resource: CLUSTER })).toBe('implicit-deny');
     }
+    // Reading the source is what a clone needs (its status, instances, clone group).
+    expect(evaluate(deploy, { action: 'rds:DescribeDBClusters', resource: CLUSTER })).toBe('allow');
+    expect(evaluate(deploy, { action: 'rds:DescribeDBClusters', resource: SNAPSHOT })).toBe(
+      'implicit-deny',
+    );
   });
 
   it("stops and starts only this repository's environment clusters", () => {
-    for (const action of ['rds:StopDBCluster', 'rds:StartDBCluster', 'rds:DescribeDBClusters']) {
+    for (const action of ['rds:StopDBCluster', 'rds:StartDBCluster']) {
       const tagged = (repository?: string) =>
         evaluate(deploy, {
           action,

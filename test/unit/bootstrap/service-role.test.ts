@@ -42,6 +42,10 @@ const regional = (...actions: string[]): Request[] =>
   }));
 const onRole = (...actions: string[]): Request[] =>
   actions.map((action) => ({ action, resource: INSTANCE_ROLE }));
+/** The environment's secret: <stack>-db-<stack id block>, plus Secrets Manager's 6-character suffix. */
+const SECRET = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:pr-env-shop-pr-7-db-0f1e2d3c-AbCdEf`;
+const onSecret = (...actions: string[]): Request[] =>
+  actions.map((action) => ({ action, resource: SECRET }));
 const onProfile = (...actions: string[]): Request[] =>
   actions.map((action) => ({ action, resource: INSTANCE_PROFILE }));
 const passToEc2: Request = {
@@ -125,6 +129,7 @@ const CALLS_BY_TYPE: Record<string, Request[]> = {
   'AWS::RDS::DBSubnetGroup': regional('rds:CreateDBSubnetGroup', 'rds:DeleteDBSubnetGroup'),
   'AWS::RDS::DBCluster': regional(
     'rds:RestoreDBClusterFromSnapshot',
+    'rds:RestoreDBClusterToPointInTime',
     'rds:ModifyDBCluster',
     'rds:DeleteDBCluster',
     'rds:DescribeDBClusters',
@@ -139,6 +144,28 @@ const CALLS_BY_TYPE: Record<string, Request[]> = {
     },
     { action: 'iam:DetachRolePolicy', resource: INSTANCE_ROLE },
   ],
+  // CloudFormation's handlers: generate, create and tag; resolve the cluster's dynamic
+  // reference; write the endpoint in (the attachment); delete.
+  'AWS::SecretsManager::Secret': [
+    ...onSecret(
+      'secretsmanager:CreateSecret',
+      'secretsmanager:TagResource',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:DeleteSecret',
+    ),
+    ...regional('secretsmanager:GetRandomPassword'),
+  ],
+  'AWS::SecretsManager::SecretTargetAttachment': [
+    ...onSecret(
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:DescribeSecret',
+    ),
+    ...regional('rds:DescribeDBClusters'),
+  ],
+  // A policy of its own on the instance role.
+  'AWS::IAM::Policy': onRole('iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy'),
   'AWS::IAM::InstanceProfile': onProfile(
     'iam:CreateInstanceProfile',
     'iam:AddRoleToInstanceProfile',
@@ -352,6 +379,20 @@ describe('the service role is limited', () => {
         context: viaRds,
       }),
     ).toBe('implicit-deny');
+  });
+
+  it('reads and writes only the environments’ secrets, never production’s', () => {
+    for (const other of ['prod/db-password', 'rds!cluster-0123-abcdef', 'shop-api-key-Xy12Ab']) {
+      const resource = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${other}`;
+      for (const action of ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']) {
+        expect(evaluate(service, { action, resource, context: IN_REGION }), other).toBe(
+          'implicit-deny',
+        );
+      }
+    }
+    expect(evaluate(service, { action: 'secretsmanager:GetSecretValue', resource: SECRET })).toBe(
+      'allow',
+    );
   });
 
   it('touches no S3, CloudFormation, STS or KMS resource of its own accord', () => {

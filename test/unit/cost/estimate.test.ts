@@ -95,15 +95,15 @@ describe('estimateCost', () => {
   });
 
   it('leaves out what it has no price for, and says so', () => {
-    const serverless = estimateCost({
+    const unknownClass = estimateCost({
       region: 'us-east-1',
       resourceTypes: resourceTypes(),
-      parameters: { ...defaults, DBInstanceClass: 'db.serverless' },
+      parameters: { ...defaults, DBInstanceClass: 'db.x2g.16xlarge' },
     });
-    expect(serverless.unpriced).toEqual([
-      'Aurora instances: 2 × db.serverless (no price in the us-east-1 table)',
+    expect(unknownClass.unpriced).toEqual([
+      'Aurora instances: 2 × db.x2g.16xlarge (no price in the us-east-1 table)',
     ]);
-    expect(serverless.hourly?.awake).toBeCloseTo(AWAKE_HOURLY - 0.146, 10);
+    expect(unknownClass.hourly?.awake).toBeCloseTo(AWAKE_HOURLY - 0.146, 10);
   });
 
   it('marks a region without a price table unknown instead of guessing', () => {
@@ -125,5 +125,46 @@ describe('estimateCost', () => {
     });
     expect(bare.lines.map((l) => l.item)).toEqual(['NAT gateway']);
     expect(bare.hourly).toEqual({ awake: 0.045, asleep: 0.045 });
+  });
+});
+
+describe('estimateCost with Aurora Serverless v2', () => {
+  const serverless = (min: string) =>
+    estimateCost({
+      region: 'us-east-1',
+      resourceTypes: resourceTypes(),
+      parameters: { ...defaults, DBInstanceClass: 'db.serverless', DBServerlessMinCapacity: min },
+    });
+  const provisioned = estimateCost({
+    region: 'us-east-1',
+    resourceTypes: resourceTypes(),
+    parameters: defaults,
+  });
+  const acuHour = priceTableFor('us-east-1')!.auroraServerlessAcuHour;
+
+  it('costs storage only while paused at 0 ACU: no instance hours, awake or asleep', () => {
+    const estimate = serverless('0');
+    const line = estimate.lines.find((l) => l.item.startsWith('Aurora Serverless v2'));
+    expect(line).toMatchObject({
+      item: 'Aurora Serverless v2 (paused when idle: storage only)',
+      quantity: '2 × 0 ACU (up to 4 under load)',
+      awake: 0,
+      asleep: 0,
+    });
+    expect(estimate.lines.some((l) => l.item === 'Aurora instances')).toBe(false);
+    // The provisioned pair's 2 × $0.073 an hour is gone.
+    expect(estimate.hourly!.awake).toBeCloseTo(provisioned.hourly!.awake - 0.146, 10);
+    expect(estimate.unpriced).toEqual([]);
+  });
+
+  it('bills the minimum ACUs where the engine version cannot pause', () => {
+    const line = serverless('0.5').lines.find((l) => l.item.startsWith('Aurora Serverless v2'));
+    expect(line).toMatchObject({
+      item: 'Aurora Serverless v2 (idle, at minimum capacity)',
+      quantity: '2 × 0.5 ACU (up to 4 under load)',
+      unitPrice: `$${acuHour} per ACU-hour`,
+      asleep: 0,
+    });
+    expect(line!.awake).toBeCloseTo(2 * 0.5 * acuHour, 10);
   });
 });

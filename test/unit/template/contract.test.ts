@@ -16,6 +16,10 @@ const ACTION_PARAMETERS = [
   'DBSnapshotIdentifier',
   'DBEngine',
   'DBEngineVersion',
+  'DBCloneSourceCluster',
+  'DBCloneRestoreTime',
+  'DBCloneClusterName',
+  'DBMasterUsername',
 ];
 
 const OUTPUTS = [
@@ -25,6 +29,7 @@ const OUTPUTS = [
   'DBClusterEndpoint',
   'DBReaderEndpoint',
   'DBPort',
+  'DBSecretArn',
   'VpcId',
   'AutoScalingGroupName',
 ];
@@ -97,7 +102,28 @@ describe('parameters', () => {
       '0123456789abcdef0123456789abcdef01234567',
       ['main', '0123456', '0123456789ABCDEF0123456789ABCDEF01234567'],
     ],
-    ['DBSnapshotIdentifier', 'rds:prod-2024-06-01-03-00', ['', '1abc', 'snap shot']],
+    ['DBSnapshotIdentifier', 'rds:prod-2024-06-01-03-00', ['1abc', 'snap shot']],
+    // Empty: the cluster is a clone.
+    ['DBSnapshotIdentifier', '', []],
+    ['DBCloneSourceCluster', 'prod-db', ['1prod', 'prod_db', `a${'b'.repeat(63)}`]],
+    ['DBCloneSourceCluster', '', []],
+    [
+      'DBCloneRestoreTime',
+      '2026-11-22T03:05:00Z',
+      ['2026-11-22', '2026-11-22T03:05:00.123Z', 'now'],
+    ],
+    ['DBCloneRestoreTime', '', []],
+    [
+      'DBCloneClusterName',
+      'pr-env-shop-pr-7-20261122t0305',
+      ['Pr-env', 'pr--env', 'pr-env-', '7-pr', `a${'b'.repeat(63)}`],
+    ],
+    ['DBCloneClusterName', '', []],
+    ['DBMasterUsername', 'postgres', ['', '1admin', 'ad-min', 'a b']],
+    ['DBMasterUsername', 'app_admin', []],
+    ['DBServerlessMinCapacity', '0', ['-1', '257']],
+    ['DBServerlessMinCapacity', '0.5', []],
+    ['DBServerlessAutoPauseSeconds', '300', ['299', '86401']],
     ['DBSnapshotIdentifier', 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:prod-manual', []],
     ['DBEngine', 'aurora-mysql', ['postgres', 'mysql', 'aurora']],
     ['DBEngine', 'aurora-postgresql', []],

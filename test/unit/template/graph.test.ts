@@ -9,24 +9,26 @@ import {
   formatDependencyPath,
   resourcesOfType,
   transitiveDependencies,
+  webTierResources,
 } from '../../helpers/template-graph.js';
 
 const TEMPLATE_PATH = fileURLToPath(new URL('../../../templates/environment.yml', import.meta.url));
 const template = parseTemplate(readFileSync(TEMPLATE_PATH, 'utf8'), TEMPLATE_PATH);
 
-/** Resources that must come up without waiting for the Aurora instances. */
-const WEB_TIER_TYPES = new Set([
-  'AWS::ElasticLoadBalancingV2::LoadBalancer',
-  'AWS::ElasticLoadBalancingV2::Listener',
-  'AWS::ElasticLoadBalancingV2::TargetGroup',
-  'AWS::EC2::LaunchTemplate',
-  'AWS::AutoScaling::AutoScalingGroup',
-  'AWS::AutoScaling::ScalingPolicy',
-  'AWS::EC2::Instance',
-]);
+const DATABASE_TYPES = new Set(['AWS::RDS::DBCluster', 'AWS::RDS::DBInstance']);
 
-const webTier = (t: CfnTemplate) =>
-  Object.keys(t.Resources).filter((id) => WEB_TIER_TYPES.has(t.Resources[id]!.Type));
+/** The chain from `id` to the DB cluster or a DB instance, formatted, or undefined. */
+function pathToDatabase(t: CfnTemplate, id: string): string | undefined {
+  const path = findDependencyPath(t, id, (to) => DATABASE_TYPES.has(t.Resources[to]?.Type ?? ''));
+  return path && formatDependencyPath(path);
+}
+
+/** Every web-tier resource's path to the database; empty when the URL waits for no data. */
+function webTierPaths(t: CfnTemplate): string[] {
+  return webTierResources(t)
+    .map((id) => pathToDatabase(t, id))
+    .filter((path): path is string => path !== undefined);
+}
 
 /** The chain from `id` to any AWS::RDS::DBInstance, formatted, or undefined. */
 function pathToDbInstance(t: CfnTemplate, id: string): string | undefined {
@@ -45,10 +47,10 @@ function mutated(mutate: (copy: Loose) => void): CfnTemplate {
   return copy;
 }
 
-describe('the web tier does not wait for the database instances', () => {
-  it('covers the resources the issue names', () => {
-    expect(webTier(template)).toEqual(
-      expect.arrayContaining([
+describe('the web tier does not wait for the database: the URL comes before the data', () => {
+  it('covers the resources the issue names: the web tier, its roles, profiles, policies and groups', () => {
+    expect(webTierResources(template).sort()).toEqual(
+      [
         'LoadBalancer',
         'TargetGroup',
         'HttpListener',
@@ -57,34 +59,117 @@ describe('the web tier does not wait for the database instances', () => {
         'AutoScalingGroup',
         'CpuScalingPolicy',
         'Bastion',
-      ]),
+        'LoadBalancerSecurityGroup',
+        'WebSecurityGroup',
+        'BastionSecurityGroup',
+        'InstanceRole',
+        'InstanceProfile',
+        'InstanceDatabaseSecretPolicy',
+        'BastionRole',
+        'BastionInstanceProfile',
+      ].sort(),
     );
+    expect(resourcesOfType(template, 'AWS::RDS::DBCluster')).toEqual(['DBCluster']);
     expect(resourcesOfType(template, 'AWS::RDS::DBInstance')).toHaveLength(2);
   });
 
-  it.each(webTier(template))('%s has no path to an AWS::RDS::DBInstance', (id) => {
-    expect(pathToDbInstance(template, id)).toBeUndefined();
+  it.each(webTierResources(template))('%s has no path to the DB cluster or a DB instance', (id) => {
+    expect(pathToDatabase(template, id)).toBeUndefined();
   });
 
-  it('still sees the dependencies the web tier is allowed: the cluster endpoint, the IGW', () => {
+  it('still sees what the web tier may wait for: the secret, the gateway, the role', () => {
     expect(directDependencies(template, 'LaunchTemplate')).toContainEqual({
       from: 'LaunchTemplate',
-      to: 'DBCluster',
+      to: 'DBSecret',
       kind: 'Sub',
     });
     const asg = transitiveDependencies(template, 'AutoScalingGroup');
-    expect(asg).toContain('DBCluster');
-    expect(asg).toContain('VPCGatewayAttachment');
-    expect(asg).toContain('InstanceRole');
-    expect(asg).not.toContain('DBWriterInstance');
-    expect(findDependencyPath(template, 'AutoScalingGroup', (id) => id === 'DBCluster')).toEqual([
-      { from: 'AutoScalingGroup', to: 'LaunchTemplate', kind: 'Ref' },
-      { from: 'LaunchTemplate', to: 'DBCluster', kind: 'Sub' },
-    ]);
+    for (const id of [
+      'DBSecret',
+      'InstanceDatabaseSecretPolicy',
+      'VPCGatewayAttachment',
+      'InstanceRole',
+    ]) {
+      expect(asg).toContain(id);
+    }
+    expect(asg).not.toContain('DBCluster');
+    expect(asg).not.toContain('DBSecretTargetAttachment');
+    // The database, on the other hand, waits for the secret (its password).
+    expect(transitiveDependencies(template, 'DBWriterInstance')).toContain('DBSecret');
   });
 });
 
-describe('the walker catches a dependency on a DB instance', () => {
+describe('the walker catches a web tier that waits for the database', () => {
+  it('the endpoint in the user data, as the template had it before', () => {
+    const t = mutated((c) => {
+      const sub = c.Resources.LaunchTemplate.Properties.LaunchTemplateData.UserData['Fn::Base64'];
+      sub['Fn::Sub'] += 'echo ${DBCluster.Endpoint.Address}\n';
+    });
+    expect(webTierPaths(t)).toEqual(
+      expect.arrayContaining([
+        'LaunchTemplate -(Sub)-> DBCluster',
+        'AutoScalingGroup -(Ref)-> LaunchTemplate -(Sub)-> DBCluster',
+      ]),
+    );
+  });
+
+  it('an RDS-managed secret (ManageMasterUserPassword): its ARN is an attribute of the cluster', () => {
+    const t = mutated((c) => {
+      c.Resources.InstanceDatabaseSecretPolicy.Properties.PolicyDocument.Statement[0].Resource = {
+        'Fn::GetAtt': ['DBCluster', 'MasterUserSecret.SecretArn'],
+      };
+    });
+    expect(pathToDatabase(t, 'InstanceDatabaseSecretPolicy')).toBe(
+      'InstanceDatabaseSecretPolicy -(GetAtt)-> DBCluster',
+    );
+    expect(pathToDatabase(t, 'AutoScalingGroup')).toBe(
+      'AutoScalingGroup -(DependsOn)-> InstanceDatabaseSecretPolicy -(GetAtt)-> DBCluster',
+    );
+  });
+
+  it('a policy on a web role that names the cluster, even with nothing waiting on the policy', () => {
+    const t = mutated((c) => {
+      c.Resources.DescribeOwnCluster = {
+        Type: 'AWS::IAM::Policy',
+        Properties: {
+          PolicyName: 'describe',
+          Roles: [{ Ref: 'BastionRole' }],
+          PolicyDocument: {
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 'rds:DescribeDBClusters',
+                Resource: { 'Fn::GetAtt': ['DBCluster', 'DBClusterArn'] },
+              },
+            ],
+          },
+        },
+      };
+    });
+    expect(webTierPaths(t)).toEqual(['DescribeOwnCluster -(GetAtt)-> DBCluster']);
+  });
+
+  it('a secret that waits for the cluster, through which the launch template would wait', () => {
+    const t = mutated((c) => {
+      c.Resources.DBSecret.DependsOn = 'DBCluster';
+    });
+    expect(pathToDatabase(t, 'LaunchTemplate')).toBe(
+      'LaunchTemplate -(Sub)-> DBSecret -(DependsOn)-> DBCluster',
+    );
+  });
+
+  it('a security group of the web tier that waits for a DB instance', () => {
+    const t = mutated((c) => {
+      c.Resources.WebSecurityGroup.DependsOn = 'DBReaderInstance';
+    });
+    expect(pathToDatabase(t, 'WebSecurityGroup')).toBe(
+      'WebSecurityGroup -(DependsOn)-> DBReaderInstance',
+    );
+    expect(pathToDatabase(t, 'LoadBalancer')).toBeUndefined();
+  });
+});
+
+describe('the walker follows every kind of reference', () => {
   it('through ${X.Attr} in the user data, transitively up to the ASG', () => {
     const t = mutated((c) => {
       const sub = c.Resources.LaunchTemplate.Properties.LaunchTemplateData.UserData['Fn::Base64'];

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTemplate } from '../../../src/template/cfn-yaml.js';
 import { matchesAllowedPattern } from '../../helpers/cfn-spec.js';
 import { resourcesOfType } from '../../helpers/template-graph.js';
+import { NO_VALUE, templateValues, type Values } from '../../helpers/template-values.js';
 
 const TEMPLATE_PATH = fileURLToPath(new URL('../../../templates/environment.yml', import.meta.url));
 const template = parseTemplate(readFileSync(TEMPLATE_PATH, 'utf8'), TEMPLATE_PATH);
@@ -21,9 +22,12 @@ const REQUIRED_VALUES: Record<string, string> = {
   DBSnapshotIdentifier: 'rds:prod-2024-06-01-03-00',
   DBEngine: 'aurora-postgresql',
   DBEngineVersion: '16.4',
+  DBCloneSourceCluster: '',
+  DBCloneRestoreTime: '',
+  DBCloneClusterName: '',
+  DBMasterUsername: 'postgres',
 };
 
-type Values = Record<string, unknown>;
 const defaults = (): Values => ({
   ...Object.fromEntries(
     Object.entries(template.Parameters ?? {}).map(([name, p]) => [name, p.Default]),
@@ -31,74 +35,7 @@ const defaults = (): Values => ({
   ...REQUIRED_VALUES,
 });
 
-const NO_VALUE = Symbol('AWS::NoValue');
-
-/**
- * Resolves Ref-to-parameter, Fn::If, the condition functions and the string functions for one
- * set of values; anything it cannot resolve (resource references) is left as it is.
- */
-function resolve(value: unknown, values: Values): unknown {
-  if (Array.isArray(value)) {
-    return value.map((item) => resolve(item, values)).filter((item) => item !== NO_VALUE);
-  }
-  if (typeof value !== 'object' || value === null) return value;
-  const entries = Object.entries(value);
-  const [key, args] = entries[0] ?? [];
-  if (entries.length === 1 && key === 'Ref') {
-    if (args === 'AWS::NoValue') return NO_VALUE;
-    return (args as string) in values ? values[args as string] : value;
-  }
-  if (entries.length === 1 && key === 'Condition') return condition(args as string, values);
-  if (entries.length === 1 && key === 'Fn::If') {
-    const [name, yes, no] = args as [string, unknown, unknown];
-    return resolve(condition(name, values) ? yes : no, values);
-  }
-  if (entries.length === 1 && key === 'Fn::Equals') {
-    const [a, b] = (args as unknown[]).map((item) => String(resolve(item, values)));
-    return a === b;
-  }
-  if (entries.length === 1 && key === 'Fn::Not') return !resolve((args as unknown[])[0], values);
-  if (entries.length === 1 && key === 'Fn::And') {
-    return (args as unknown[]).every((item) => resolve(item, values));
-  }
-  if (entries.length === 1 && key === 'Fn::Or') {
-    return (args as unknown[]).some((item) => resolve(item, values));
-  }
-  if (entries.length === 1 && key === 'Fn::Join') {
-    const [separator, items] = args as [string, unknown[]];
-    return (resolve(items, values) as unknown[]).join(separator);
-  }
-  if (entries.length === 1 && key === 'Fn::Split') {
-    const [separator, text] = args as [string, unknown];
-    return String(resolve(text, values)).split(separator);
-  }
-  if (entries.length === 1 && key === 'Fn::Select') {
-    const [index, list] = args as [number, unknown];
-    const items = resolve(list, values) as unknown[];
-    if (index >= items.length) throw new Error(`Fn::Select index ${index} out of range`);
-    return items[index];
-  }
-  if (entries.length === 1 && key === 'Fn::Sub' && Array.isArray(args)) {
-    const [text, variables] = args as [string, Record<string, unknown>];
-    const bound: Values = { ...values, 'AWS::Partition': 'aws' };
-    for (const [name, v] of Object.entries(variables)) bound[name] = resolve(v, values);
-    return text.replace(/\$\{([^}]+)\}/g, (match, name: string) =>
-      name in bound ? String(bound[name]) : match,
-    );
-  }
-  return Object.fromEntries(
-    entries.map(([k, v]) => [k, resolve(v, values)]).filter(([, v]) => v !== NO_VALUE),
-  );
-}
-const condition = (name: string, values: Values) =>
-  resolve(template.Conditions?.[name], values) === true;
-
-/** Resource IDs that exist for a set of values. */
-const existing = (values: Values) =>
-  Object.keys(resources).filter((id) => {
-    const c = resources[id]!.Condition;
-    return c === undefined || condition(c, values);
-  });
+const { resolve, existing } = templateValues(template);
 
 /** Scenarios that switch every condition both ways. */
 const SCENARIOS: Array<[string, Values]> = [
@@ -272,18 +209,14 @@ describe('database', () => {
   });
 
   it('is restored from the snapshot with the engine the action passes', () => {
-    expect(cluster.Properties).toMatchObject({
-      SnapshotIdentifier: { Ref: 'DBSnapshotIdentifier' },
-      Engine: { Ref: 'DBEngine' },
-      EngineVersion: { Ref: 'DBEngineVersion' },
+    expect(resolve(cluster.Properties, defaults())).toMatchObject({
+      SnapshotIdentifier: 'rds:prod-2024-06-01-03-00',
+      Engine: 'aurora-postgresql',
+      EngineVersion: '16.4',
       DBSubnetGroupName: { Ref: 'DBSubnetGroup' },
     });
-    for (const inherited of [
-      'MasterUsername',
-      'MasterUserPassword',
-      'DatabaseName',
-      'StorageEncrypted',
-    ]) {
+    // A restore inherits these; the password is the environment's own (see database.test.ts).
+    for (const inherited of ['MasterUsername', 'DatabaseName', 'StorageEncrypted']) {
       expect(cluster.Properties).not.toHaveProperty(inherited);
     }
     expect(props('DBSubnetGroup').SubnetIds).toEqual([
@@ -323,19 +256,47 @@ describe('names', () => {
     'AWS::RDS::DBSubnetGroup': ['DBSubnetGroupName'],
     'AWS::IAM::Role': ['RoleName'],
     'AWS::IAM::InstanceProfile': ['InstanceProfileName'],
+    'AWS::SecretsManager::Secret': ['Name'],
   };
 
-  it('leaves every physical name to CloudFormation', () => {
+  /**
+   * CloudFormation cannot replace a resource whose name stays the same. The two names the
+   * template sets change whenever their resource must be new: the secret's carries the stack's
+   * own ID (a stack of the same name after a delete gets a new one), and a clone's identifier is
+   * the action's DBCloneClusterName, new for each clone; a restored cluster keeps a generated name.
+   */
+  const NAMED = new Map<string, unknown>([
+    ['DBSecret.Name', props('DBSecret').Name],
+    [
+      'DBCluster.DBClusterIdentifier',
+      { 'Fn::If': ['IsClone', { Ref: 'DBCloneClusterName' }, { Ref: 'AWS::NoValue' }] },
+    ],
+  ]);
+
+  it('leaves every physical name to CloudFormation, but names that change with their resource', () => {
     for (const [id, resource] of Object.entries(resources)) {
       const forbidden = ['Name', ...(PHYSICAL_NAMES[resource.Type] ?? [])];
-      for (const key of forbidden)
-        expect(resource.Properties ?? {}, `${id}.${key}`).not.toHaveProperty(key);
+      for (const key of forbidden) {
+        if (NAMED.has(`${id}.${key}`)) {
+          expect(resource.Properties?.[key], `${id}.${key}`).toEqual(NAMED.get(`${id}.${key}`));
+        } else {
+          expect(resource.Properties ?? {}, `${id}.${key}`).not.toHaveProperty(key);
+        }
+      }
     }
     for (const type of Object.keys(PHYSICAL_NAMES).filter(
       (t) => t !== 'AWS::AutoScaling::ScalingPolicy',
     )) {
       expect(resourcesOfType(template, type).length, type).toBeGreaterThan(0);
     }
+    const stackId =
+      'arn:aws:cloudformation:us-east-1:123456789012:stack/pr-env-shop-pr-7/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+    expect(
+      resolve(NAMED.get('DBSecret.Name'), {
+        'AWS::StackName': 'pr-env-shop-pr-7',
+        'AWS::StackId': stackId,
+      }),
+    ).toBe('pr-env-shop-pr-7-db-0f1e2d3c');
   });
 });
 

@@ -27,9 +27,8 @@ const VALUES: Record<string, string> = {
   DBEngine: 'aurora-postgresql',
   'AWS::StackName': 'pr-env-myrepo-pr-12',
   'AWS::Region': 'us-east-1',
-  'DBCluster.Endpoint.Address': 'db.cluster-abc.us-east-1.rds.amazonaws.com',
-  'DBCluster.ReadEndpoint.Address': 'db.cluster-ro-abc.us-east-1.rds.amazonaws.com',
-  'DBCluster.Endpoint.Port': '5432',
+  DBSecret:
+    'arn:aws:secretsmanager:us-east-1:123456789012:secret:pr-env-myrepo-pr-12-db-0f1e2d3c-AbCdEf',
 };
 
 /** The user data as an instance receives it (Fn::Sub applied). */
@@ -39,6 +38,19 @@ function render(values: Record<string, string>): string {
     if (value === undefined) throw new Error(`no value for \${${name}}`);
     return value;
   });
+}
+
+/** The app's environment file as the user data writes it. */
+function appEnv(script: string): string {
+  return /cat > \/etc\/pr-env\/app\.env <<'EOF'\n([\s\S]*?)\nEOF\n/.exec(script)![1]!;
+}
+
+/** A file the user data writes with a quoted heredoc. */
+function heredoc(script: string, file: string): string {
+  const start = script.indexOf(`cat > ${file} <<'EOF'\n`);
+  if (start < 0) throw new Error(`${file} not found in the user data`);
+  const body = script.slice(start + `cat > ${file} <<'EOF'\n`.length);
+  return body.slice(0, body.indexOf('\nEOF\n'));
 }
 
 /** The status page script embedded in the user data. */
@@ -51,28 +63,37 @@ function statusScript(): string {
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
 describe('web instance user data', () => {
-  it('only substitutes parameters, pseudo parameters and cluster attributes', () => {
+  it('only substitutes parameters, pseudo parameters and the secret, no attribute of anything', () => {
+    // The web tier must not wait for the database: no ${DBCluster.Endpoint.Address} here.
     for (const [name, attribute] of subVariables(SCRIPT)) {
-      const key = attribute ? `${name}.${attribute}` : name;
-      expect(VALUES, key).toHaveProperty([key]);
-      if (attribute) expect(name).toBe('DBCluster');
+      expect(attribute, name).toBeUndefined();
+      expect(VALUES, name).toHaveProperty([name]);
+      if (template.Resources[name]) expect(name).toBe('DBSecret');
     }
   });
 
-  it('hands the app its version, PR number and database endpoint through its environment', () => {
-    const env = /cat > \/etc\/pr-env\/app\.env <<'EOF'\n([\s\S]*?)\nEOF\n/.exec(
-      render(VALUES),
-    )![1]!;
-    expect(env.split('\n')).toEqual([
+  it('hands the app its version, PR number and database secret; the endpoint comes later', () => {
+    expect(appEnv(render(VALUES)).split('\n')).toEqual([
       'PORT=8080',
       `APP_VERSION=${VALUES.AppVersion}`,
       'PR_NUMBER=12',
       'ENVIRONMENT_NAME=pr-env-myrepo-pr-12',
       'DB_ENGINE=aurora-postgresql',
-      `DB_HOST=${VALUES['DBCluster.Endpoint.Address']}`,
-      `DB_READER_HOST=${VALUES['DBCluster.ReadEndpoint.Address']}`,
-      'DB_PORT=5432',
+      `DB_SECRET_ARN=${VALUES.DBSecret}`,
+      'DB_HOST=',
+      'DB_READER_HOST=',
+      'DB_PORT=',
     ]);
+  });
+
+  it('looks the endpoint up once before the app starts, then keeps watching in a service', () => {
+    const script = render(VALUES);
+    const once = script.indexOf('/opt/pr-env/db-endpoint --once || true');
+    const watcher = script.indexOf('systemctl enable --now pr-env-db-endpoint.service');
+    const app = script.indexOf('systemctl enable --now app');
+    expect(once).toBeGreaterThan(0);
+    expect(once).toBeLessThan(watcher);
+    expect(watcher).toBeLessThan(app);
   });
 
   it.each([
@@ -135,7 +156,11 @@ describe.skipIf(!hasPython)('status page (python3)', () => {
       cleanups.push(() => server.close());
     });
 
-  async function startPage(dbPort: number, engine = 'aurora-postgresql'): Promise<number> {
+  async function startPage(
+    dbPort: number,
+    engine = 'aurora-postgresql',
+    dbHost = '127.0.0.1',
+  ): Promise<number> {
     const dir = mkdtempSync(join(tmpdir(), 'pr-env-status-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'status.py'), statusScript());
@@ -148,8 +173,8 @@ describe.skipIf(!hasPython)('status page (python3)', () => {
         PR_NUMBER: '12',
         ENVIRONMENT_NAME: 'pr-env-myrepo-pr-12<script>',
         DB_ENGINE: engine,
-        DB_HOST: '127.0.0.1',
-        DB_PORT: String(dbPort),
+        DB_HOST: dbHost,
+        DB_PORT: dbHost ? String(dbPort) : '',
       },
       stdio: 'ignore',
     });
@@ -180,8 +205,8 @@ describe.skipIf(!hasPython)('status page (python3)', () => {
     const page = await response.text();
     expect(page).toContain('<h1>PR #12</h1>');
     expect(page).toContain(VALUES.AppVersion);
-    expect(page).toContain('answers');
-    expect(page).not.toContain('does not answer');
+    expect(page).toContain(`127.0.0.1:${(db.address() as AddressInfo).port} answers`);
+    expect(page).not.toContain('restoring');
     expect(page).toContain('pr-env-myrepo-pr-12&lt;script&gt;');
   });
 
@@ -192,9 +217,109 @@ describe.skipIf(!hasPython)('status page (python3)', () => {
     expect(page).toMatch(/:\d+ answers</);
   });
 
-  it('says so when the database does not answer', async () => {
-    const port = await startPage(await freePort());
+  it('says "database restoring" while the database does not answer yet', async () => {
+    const dbPort = await freePort();
+    const port = await startPage(dbPort);
     const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
-    expect(page).toContain('does not answer');
+    expect(page).toContain(`<td>127.0.0.1:${dbPort} database restoring</td>`);
+  });
+
+  it('says "database restoring" before the endpoint is even known', async () => {
+    const port = await startPage(0, 'aurora-postgresql', '');
+    const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+    expect(page).toContain('<th>Database</th><td>database restoring</td>');
+  });
+});
+
+describe.skipIf(!hasPython)('db-endpoint: the endpoint from the secret (bash, python3)', () => {
+  const PASSWORD = 'pw-Zq8d1eXample0nly';
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /**
+   * Runs the rendered script once against a stub `aws` that prints `secret` (as get-secret-value
+   * --query SecretString does) and a stub `systemctl` that records its arguments.
+   */
+  function runOnce(secret: unknown, env?: string) {
+    dir = mkdtempSync(join(tmpdir(), 'pr-env-db-endpoint-'));
+    const envFile = join(dir, 'app.env');
+    writeFileSync(envFile, env ?? appEnv(render(VALUES)) + '\n');
+    writeFileSync(join(dir, 'secret.json'), JSON.stringify(secret));
+    writeFileSync(
+      join(dir, 'aws'),
+      `#!/bin/sh\necho "$*" > '${dir}/aws.args'\ncat '${dir}/secret.json'\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    writeFileSync(join(dir, 'systemctl'), `#!/bin/sh\necho "$*" >> '${dir}/systemctl.log'\n`, {
+      mode: 0o755,
+    });
+    const script = heredoc(render(VALUES), '/opt/pr-env/db-endpoint').replace(
+      '/etc/pr-env/app.env',
+      envFile,
+    );
+    writeFileSync(join(dir, 'db-endpoint'), script, { mode: 0o755 });
+    const result = spawnSync(join(dir, 'db-endpoint'), ['--once'], {
+      env: { PATH: `${dir}:${process.env.PATH}` },
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    const read = (name: string) => {
+      try {
+        return readFileSync(join(dir, name), 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    return {
+      result,
+      env: readFileSync(envFile, 'utf8'),
+      aws: read('aws.args'),
+      systemctl: read('systemctl.log'),
+    };
+  }
+
+  it('leaves the endpoint empty while the secret has none yet', () => {
+    const run = runOnce({ username: 'postgres', password: PASSWORD });
+    expect(run.result.status).toBe(0);
+    expect(run.env).toContain('DB_HOST=\n');
+    expect(run.systemctl).toBe('');
+    expect(run.aws).toBe(
+      `secretsmanager get-secret-value --region us-east-1 --secret-id ${VALUES.DBSecret} --query SecretString --output text\n`,
+    );
+  });
+
+  it('fills in the writer and reader hosts and the port, restarts the app, never writes the password', () => {
+    const host = 'pr-env-myrepo-pr-12-dbcluster-x.cluster-c0abcdef1234.us-east-1.rds.amazonaws.com';
+    const run = runOnce({
+      username: 'postgres',
+      password: PASSWORD,
+      engine: 'postgres',
+      host,
+      port: 5432,
+    });
+    expect(run.result.status).toBe(0);
+    const lines = run.env.trim().split('\n');
+    expect(lines).toContain(`DB_HOST=${host}`);
+    expect(lines).toContain(`DB_READER_HOST=${host.replace('.cluster-', '.cluster-ro-')}`);
+    expect(lines).toContain('DB_PORT=5432');
+    expect(lines.filter((l) => l.startsWith('DB_HOST='))).toHaveLength(1);
+    expect(lines).toContain(`DB_SECRET_ARN=${VALUES.DBSecret}`);
+    expect(run.env).not.toContain(PASSWORD);
+    expect(run.systemctl).toBe('try-restart app.service\n');
+  });
+
+  it('does not restart the app when the endpoint is what it has', () => {
+    const host = 'db.cluster-c0abcdef1234.us-east-1.rds.amazonaws.com';
+    const known = `${appEnv(render(VALUES))
+      .split('\n')
+      .filter((l) => !/^DB_(HOST|READER_HOST|PORT)=/.test(l))
+      .join(
+        '\n',
+      )}\nDB_HOST=${host}\nDB_READER_HOST=${host.replace('.cluster-', '.cluster-ro-')}\nDB_PORT=5432\n`;
+    const run = runOnce({ password: PASSWORD, host, port: 5432 }, known);
+    expect(run.env).toBe(known);
+    expect(run.systemctl).toBe('');
   });
 });

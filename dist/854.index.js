@@ -1,8 +1,8 @@
-export const id = 495;
-export const ids = [495];
+export const id = 854;
+export const ids = [854];
 export const modules = {
 
-/***/ 3495:
+/***/ 4854:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -547,7 +547,229 @@ async function checkAccountRoom(clients, input) {
     return problems;
 }
 
+// EXTERNAL MODULE: ./src/data/parameters.ts
+var data_parameters = __webpack_require__(7766);
+;// CONCATENATED MODULE: ./src/data/serverless.ts
+/**
+ * Aurora Serverless v2: which engine versions scale to 0 ACU (and pause when idle), and the
+ * capacity an environment's serverless instances get. Pure.
+ *
+ * AWS (Aurora user guide, "Scaling to zero ACUs with automatic pause and resume", November 2024):
+ * Aurora PostgreSQL 16.3, 15.7, 14.12, 13.15 and later minor versions of each (and every 17.x);
+ * Aurora MySQL 3.08.0 and later. Older versions start at 0.5 ACU.
+ */
+const SERVERLESS_CLASS = 'db.serverless';
+/** The template parameters of Serverless v2 capacity. */
+const SERVERLESS_PARAMETERS = {
+    instanceClass: 'DBInstanceClass',
+    minCapacity: 'DBServerlessMinCapacity',
+};
+/** Lowest minor version per PostgreSQL major that can pause; a later major always can. */
+const POSTGRES_PAUSE_FROM = { 13: 15, 14: 12, 15: 7, 16: 3 };
+const POSTGRES_ALWAYS_FROM = 17;
+const MYSQL_PAUSE_FROM = [3, 8, 0];
+function numbers(version) {
+    return version.split('.').map((part) => Number.parseInt(part, 10));
+}
+/** Whether `a` ≥ `b`, part by part. */
+function atLeast(a, b) {
+    for (let i = 0; i < b.length; i++) {
+        const x = a[i] ?? 0;
+        if (Number.isNaN(x))
+            return false;
+        if (x !== b[i])
+            return x > b[i];
+    }
+    return true;
+}
+/** Whether a Serverless v2 instance of this engine version can scale to 0 ACU and pause. */
+function scalesToZero(engine, version) {
+    if (engine === 'aurora-postgresql') {
+        const [major = NaN, minor = 0] = numbers(version);
+        if (major >= POSTGRES_ALWAYS_FROM)
+            return true;
+        const from = POSTGRES_PAUSE_FROM[major];
+        return from !== undefined && minor >= from;
+    }
+    if (engine === 'aurora-mysql') {
+        // 8.0.mysql_aurora.3.08.0: the Aurora version follows "mysql_aurora.".
+        const aurora = /mysql_aurora\.([0-9.]+)$/.exec(version)?.[1];
+        return aurora !== undefined && atLeast(numbers(aurora), MYSQL_PAUSE_FROM);
+    }
+    return false;
+}
+/**
+ * The minimum capacity pr-env passes for serverless instances: 0 (pausing when idle, so an idle
+ * environment's database costs storage only) where the engine version allows it, else 0.5, the
+ * lowest it can. Undefined for provisioned instances, or when the user chose a minimum, which is
+ * checked instead: 0 on a version that cannot pause would fail minutes into the deploy.
+ */
+function serverlessMinCapacity(request) {
+    if (request.instanceClass !== SERVERLESS_CLASS)
+        return undefined;
+    const canPause = scalesToZero(request.engine, request.engineVersion);
+    if (request.requestedMin !== undefined) {
+        if (Number(request.requestedMin) === 0 && !canPause) {
+            throw new Error(`"parameters": ${SERVERLESS_PARAMETERS.minCapacity}=${request.requestedMin} needs an engine version that scales to 0 ACU (Aurora PostgreSQL 13.15, 14.12, 15.7, 16.3 or later, Aurora MySQL 3.08.0 or later); the database is ${request.engine} ${request.engineVersion}: expected 0.5 or more`);
+        }
+        return undefined;
+    }
+    return canPause ? '0' : '0.5';
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+;// CONCATENATED MODULE: ./src/data/clone.ts
+
+
+
+/**
+ * Aurora's limit: "up to 15 clones based on a copy, including clones based on other clones. After
+ * that, only copies can be created" (Aurora user guide, cloning limitations).
+ */
+const AURORA_CLONE_LIMIT = 15;
+/** `arn:aws:rds:region:acct:cluster:name` and `name` both name the cluster `name`. */
+function clusterId(cluster) {
+    return cluster.startsWith('arn:') ? cluster.slice(cluster.lastIndexOf(':') + 1) : cluster;
+}
+/** The region of an RDS ARN; undefined for a bare identifier. */
+function arnRegion(arn) {
+    return arn?.startsWith('arn:') ? arn.split(':')[3] : undefined;
+}
+/**
+ * Why `cluster` cannot be cloned from `region` now; undefined when it can. Pure. RDS clones only
+ * within a region, only Aurora, and only an `available` cluster with at least one instance.
+ */
+function cloneSourceProblem(cluster, region) {
+    const name = cluster.DBClusterIdentifier ?? '?';
+    const where = arnRegion(cluster.DBClusterArn);
+    if (where && where !== region) {
+        return `cluster "${name}" is in ${where}, and Aurora clones only within a region (this run deploys to ${region})`;
+    }
+    if (!cluster.Engine?.startsWith('aurora')) {
+        return `cluster "${name}" is not an Aurora cluster (engine ${cluster.Engine ?? 'unknown'}): only Aurora clusters can be cloned copy-on-write`;
+    }
+    if (cluster.Status !== 'available') {
+        return `cluster "${name}" is "${cluster.Status ?? 'unknown'}": a clone needs it "available"`;
+    }
+    if ((cluster.DBClusterMembers ?? []).length === 0) {
+        return `cluster "${name}" has no DB instance: Aurora clones a cluster only while it has one`;
+    }
+    if (!cluster.MasterUsername || !cluster.EngineVersion) {
+        return `cluster "${name}" is described without its master username or engine version`;
+    }
+    return undefined;
+}
+/**
+ * How many copy-on-write clones the source's clone group already holds: every cluster of the group
+ * but the first copy. Pure. A cluster never cloned has no group, hence no clones.
+ */
+function clonesOf(source, group) {
+    if (!source.CloneGroupId)
+        return 0;
+    const members = group.filter((c) => c.CloneGroupId === source.CloneGroupId);
+    return Math.max(0, members.length - 1);
+}
+/** RDS: 1–63 letters, digits or hyphens, a letter first, no `--`, no trailing hyphen. */
+const CLUSTER_ID_MAX = 63;
+/**
+ * The identifier of a new clone: the stack's name and the clone's time, `pr-env-shop-pr-7-20261122t0305`,
+ * in lower case as RDS keeps it. A name too long is cut and given a short hash of the stack's name,
+ * as stack names are. Pure.
+ */
+function cloneClusterName(stackName, at) {
+    const stamp = at.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', 't');
+    const base = stackName
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/-{2,}/g, '-')
+        .replace(/^[^a-z]+|-+$/g, '');
+    const room = CLUSTER_ID_MAX - stamp.length - 1;
+    if (base.length <= room)
+        return `${base || 'pr-env'}-${stamp}`;
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(stackName).digest('hex').slice(0, 8);
+    const cut = base.slice(0, room - hash.length - 1).replace(/-+$/, '');
+    return `${cut}-${hash}-${stamp}`;
+}
+/** One cluster, by identifier or ARN; undefined when it does not exist. */
+async function findCluster(rds, cluster) {
+    const { DescribeDBClustersCommand } = await __webpack_require__.e(/* import() */ 202).then(__webpack_require__.t.bind(__webpack_require__, 7202, 19));
+    try {
+        const found = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster }));
+        return found.DBClusters?.[0];
+    }
+    catch (error) {
+        if (error.name === 'DBClusterNotFoundFault')
+            return undefined;
+        throw (0,errors/* withContext */.eQ)(`Could not describe DB cluster "${clusterId(cluster)}"`, error);
+    }
+}
+/** Every cluster of a clone group, across all pages. */
+async function cloneGroup(rds, groupId) {
+    const { DescribeDBClustersCommand } = await __webpack_require__.e(/* import() */ 202).then(__webpack_require__.t.bind(__webpack_require__, 7202, 19));
+    const clusters = [];
+    let marker;
+    do {
+        const page = await rds.send(new DescribeDBClustersCommand({
+            Filters: [{ Name: 'clone-group-id', Values: [groupId] }],
+            MaxRecords: 100,
+            Marker: marker,
+        }));
+        clusters.push(...(page.DBClusters ?? []));
+        marker = page.Marker;
+    } while (marker);
+    return clusters;
+}
+/**
+ * Checks that the source can be cloned now, and names the clone. Read-only for production: it
+ * only describes the source and counts its clone group. Throws, before anything is created, when
+ * the source is missing, in another region, not available, or has used up Aurora's clones.
+ */
+async function resolveNewClone(rds, request) {
+    if (!request.source) {
+        throw new Error('"source-db-cluster" is required with "data-source: clone": expected the identifier of the production Aurora cluster to clone');
+    }
+    const name = clusterId(request.source);
+    const wrongRegion = arnRegion(request.source);
+    if (wrongRegion && wrongRegion !== request.region) {
+        throw new Error(`Cannot clone "${name}" (source-db-cluster): it is in ${wrongRegion}, and Aurora clones only within a region (this run deploys to ${request.region})`);
+    }
+    const source = await findCluster(rds, request.source);
+    if (!source) {
+        throw new Error(`Cannot clone "${name}" (source-db-cluster): there is no such DB cluster in ${request.region}`);
+    }
+    const problem = cloneSourceProblem(source, request.region);
+    if (problem)
+        throw new Error(`Cannot clone "${name}" (source-db-cluster): ${problem}`);
+    if (source.CloneGroupId) {
+        let clones;
+        try {
+            clones = clonesOf(source, await cloneGroup(rds, source.CloneGroupId));
+        }
+        catch (error) {
+            // Counting is a courtesy: without it, RDS itself says so at the 16th clone.
+            core/* warning */.$e(`Preflight: could not count the clones of "${name}" (${(0,errors/* errorMessage */.gJ)(error)}). That check is skipped.`);
+        }
+        if (clones !== undefined && clones >= AURORA_CLONE_LIMIT) {
+            throw new Error(`Cannot clone "${name}" (source-db-cluster): its clone group already holds ${clones} copy-on-write clones, Aurora's limit (${AURORA_CLONE_LIMIT}); past it RDS makes only full copies. Destroy environments you no longer need, or set "data-source: snapshot"`);
+        }
+        if (clones !== undefined)
+            core/* info */.pq(`Preflight: "${name}" has ${clones} of ${AURORA_CLONE_LIMIT} clones`);
+    }
+    return {
+        source: source.DBClusterIdentifier ?? name,
+        engine: source.Engine,
+        engineVersion: source.EngineVersion,
+        masterUsername: source.MasterUsername,
+        restoreTime: source.LatestRestorableTime ?? request.now,
+        clusterName: cloneClusterName(request.stackName, request.now),
+        how: 'new',
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/data/snapshot.ts
+
+
 
 /**
  * The newest snapshot of `cluster` that can be restored now. Pure. `creating` snapshots are
@@ -588,6 +810,7 @@ function toChoice(snapshot, source) {
         engine: snapshot.Engine,
         engineVersion: snapshot.EngineVersion,
         createdAt: snapshot.SnapshotCreateTime,
+        masterUsername: snapshot.MasterUsername,
         source,
     };
 }
@@ -625,26 +848,21 @@ async function findSnapshot(rds, identifier) {
         throw (0,errors/* withContext */.eQ)(`Could not describe snapshot "${identifier}"`, error);
     }
 }
-/** The action's template parameters that carry the snapshot; read back to pin it on update. */
-const SNAPSHOT_PARAMETERS = {
-    snapshot: 'DBSnapshotIdentifier',
-    engine: 'DBEngine',
-    engineVersion: 'DBEngineVersion',
-};
 /**
  * Which snapshot a deploy restores. An update keeps the stack's own snapshot: a changed
  * SnapshotIdentifier replaces the cluster and its data with it.
  */
 async function resolveSnapshot(rds, request) {
-    const pinned = request.stackParameters?.[SNAPSHOT_PARAMETERS.snapshot];
+    const pinned = request.stackParameters?.[data_parameters/* SNAPSHOT_PARAMETERS */.g6.snapshot];
     if (pinned && !request.refresh && !request.explicit) {
         const found = await findSnapshot(rds, pinned);
         return {
             arn: pinned,
             identifier: found?.DBClusterSnapshotIdentifier ?? pinned.slice(pinned.lastIndexOf(':') + 1),
-            engine: request.stackParameters?.[SNAPSHOT_PARAMETERS.engine] ?? found?.Engine ?? '',
-            engineVersion: request.stackParameters?.[SNAPSHOT_PARAMETERS.engineVersion] ?? found?.EngineVersion ?? '',
+            engine: request.stackParameters?.[data_parameters/* SNAPSHOT_PARAMETERS */.g6.engine] ?? found?.Engine ?? '',
+            engineVersion: request.stackParameters?.[data_parameters/* SNAPSHOT_PARAMETERS */.g6.engineVersion] ?? found?.EngineVersion ?? '',
             createdAt: found?.SnapshotCreateTime,
+            masterUsername: found?.MasterUsername,
             source: 'pinned',
         };
     }
@@ -663,6 +881,148 @@ async function resolveSnapshot(rds, request) {
     }
     const snapshots = await listClusterSnapshots(rds, request.cluster);
     return toChoice(chooseNewestSnapshot(snapshots, request.cluster, request), 'newest');
+}
+
+;// CONCATENATED MODULE: ./src/data/source.ts
+
+
+
+
+
+/** What the stack's database came from, by its parameters; undefined for a new stack. Pure. */
+function stackDataSource(parameters) {
+    if (!parameters)
+        return undefined;
+    if (parameters[data_parameters/* DATA_PARAMETERS */.AG.cloneSource])
+        return 'clone';
+    if (parameters[data_parameters/* DATA_PARAMETERS */.AG.snapshot])
+        return 'snapshot';
+    return undefined;
+}
+/** A clone as the stack's parameters record it: nothing is asked of RDS, nor of production. Pure. */
+function pinnedClone(parameters) {
+    const time = new Date(parameters[data_parameters/* DATA_PARAMETERS */.AG.cloneRestoreTime] ?? '');
+    return {
+        source: parameters[data_parameters/* DATA_PARAMETERS */.AG.cloneSource] ?? '',
+        engine: parameters[data_parameters/* DATA_PARAMETERS */.AG.engine] ?? '',
+        engineVersion: parameters[data_parameters/* DATA_PARAMETERS */.AG.engineVersion] ?? '',
+        masterUsername: parameters[data_parameters/* DATA_PARAMETERS */.AG.masterUsername] ?? '',
+        restoreTime: Number.isNaN(time.getTime()) ? new Date(0) : time,
+        clusterName: parameters[data_parameters/* DATA_PARAMETERS */.AG.cloneClusterName] ?? '',
+        how: 'pinned',
+    };
+}
+/**
+ * Which data a deploy gives the environment. An update keeps what the stack has, snapshot or
+ * clone, whatever `data-source` now says (a changed source would replace the database); a create
+ * or refresh-data starts from `data-source`.
+ */
+async function resolveData(rds, request) {
+    const pinned = request.refresh ? undefined : stackDataSource(request.stackParameters);
+    if (pinned && pinned !== request.source) {
+        core/* info */.pq(`The environment's database was made from a ${pinned}: it is kept ("data-source: ${request.source}" applies to a new environment, or with refresh-data)`);
+    }
+    if ((pinned ?? request.source) === 'clone') {
+        const clone = pinned === 'clone'
+            ? pinnedClone(request.stackParameters)
+            : await resolveNewClone(rds, {
+                source: request.cluster,
+                region: request.region,
+                stackName: request.stackName,
+                now: request.now,
+            });
+        return { kind: 'clone', clone };
+    }
+    const snapshot = await resolveSnapshot(rds, {
+        cluster: request.cluster,
+        explicit: request.explicitSnapshot,
+        stackParameters: pinned === 'snapshot' ? request.stackParameters : undefined,
+        refresh: request.refresh,
+        maxAgeHours: request.maxSnapshotAgeHours,
+        now: request.now,
+    });
+    const kept = snapshot.source === 'pinned'
+        ? request.stackParameters?.[data_parameters/* DATA_PARAMETERS */.AG.masterUsername]
+        : undefined;
+    const masterUsername = kept || snapshot.masterUsername;
+    if (!masterUsername) {
+        throw new Error(`Could not tell the master username of snapshot "${snapshot.identifier}", which the environment's secret is made for: pass it with "parameters: ${data_parameters/* DATA_PARAMETERS */.AG.masterUsername}=<name>"`);
+    }
+    return { kind: 'snapshot', snapshot, masterUsername };
+}
+/** The parameter values the action passes for the chosen data. Pure. */
+function dataParameters(choice) {
+    if (choice.kind === 'clone') {
+        const { clone } = choice;
+        return {
+            [data_parameters/* DATA_PARAMETERS */.AG.snapshot]: '',
+            [data_parameters/* DATA_PARAMETERS */.AG.cloneSource]: clone.source,
+            [data_parameters/* DATA_PARAMETERS */.AG.cloneRestoreTime]: clone.restoreTime.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+            [data_parameters/* DATA_PARAMETERS */.AG.cloneClusterName]: clone.clusterName,
+            [data_parameters/* DATA_PARAMETERS */.AG.engine]: clone.engine,
+            [data_parameters/* DATA_PARAMETERS */.AG.engineVersion]: clone.engineVersion,
+            [data_parameters/* DATA_PARAMETERS */.AG.masterUsername]: clone.masterUsername,
+        };
+    }
+    const { snapshot } = choice;
+    return {
+        [data_parameters/* DATA_PARAMETERS */.AG.snapshot]: snapshot.arn,
+        [data_parameters/* DATA_PARAMETERS */.AG.cloneSource]: '',
+        [data_parameters/* DATA_PARAMETERS */.AG.cloneRestoreTime]: '',
+        [data_parameters/* DATA_PARAMETERS */.AG.cloneClusterName]: '',
+        [data_parameters/* DATA_PARAMETERS */.AG.engine]: snapshot.engine,
+        [data_parameters/* DATA_PARAMETERS */.AG.engineVersion]: snapshot.engineVersion,
+        [data_parameters/* DATA_PARAMETERS */.AG.masterUsername]: choice.masterUsername,
+    };
+}
+/** One log line about the data, for the run's log. Pure. */
+function describeData(choice) {
+    if (choice.kind === 'clone') {
+        const { clone } = choice;
+        return `Database: clone of ${clone.source} as of ${clone.restoreTime.toISOString()} (${clone.how === 'new' ? 'cloned now' : 'kept'}), cluster ${clone.clusterName}`;
+    }
+    return `Database: snapshot ${choice.snapshot.arn} (${choice.snapshot.source})`;
+}
+
+;// CONCATENATED MODULE: ./src/data/deploy-values.ts
+
+
+
+/** Whether the template has a database to seed: it takes a snapshot or a clone source. Pure. */
+function needsDatabase(loaded) {
+    return (loaded.declared.has(data_parameters/* DATA_PARAMETERS */.AG.snapshot) ||
+        loaded.declared.has(data_parameters/* DATA_PARAMETERS */.AG.cloneSource));
+}
+/** Why the template cannot take the data source asked for; undefined when it can. Pure. */
+function dataSourceProblem(loaded, source) {
+    if (source !== 'clone' || !needsDatabase(loaded))
+        return undefined;
+    const missing = [
+        data_parameters/* DATA_PARAMETERS */.AG.cloneSource,
+        data_parameters/* DATA_PARAMETERS */.AG.cloneRestoreTime,
+        data_parameters/* DATA_PARAMETERS */.AG.cloneClusterName,
+    ].filter((name) => !loaded.declared.has(name));
+    if (missing.length === 0)
+        return undefined;
+    return `"data-source": clone needs a template that takes a clone source: template "${loaded.path}" does not declare ${missing.join(', ')}`;
+}
+/**
+ * The parameter values a deploy sends about its database: where its data comes from, and, for
+ * Serverless v2 instances, the lowest capacity the engine version allows. Pure.
+ */
+function databaseValues(loaded, data, overrides) {
+    const values = dataParameters(data);
+    const declared = loaded.template.Parameters?.[SERVERLESS_PARAMETERS.instanceClass]?.Default;
+    const minCapacity = serverlessMinCapacity({
+        instanceClass: overrides[SERVERLESS_PARAMETERS.instanceClass] ??
+            (declared === undefined ? undefined : String(declared)),
+        engine: values[data_parameters/* DATA_PARAMETERS */.AG.engine] ?? '',
+        engineVersion: values[data_parameters/* DATA_PARAMETERS */.AG.engineVersion] ?? '',
+        requestedMin: overrides[SERVERLESS_PARAMETERS.minCapacity],
+    });
+    if (minCapacity !== undefined)
+        values[SERVERLESS_PARAMETERS.minCapacity] = minCapacity;
+    return values;
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudformation/dist-cjs/index.js
@@ -798,44 +1158,8 @@ function assertOwnedBy(stack, owner) {
     throw new Error(`Stack "${stack.StackName}" was not created by pr-env for ${owner.repository}#${owner.pr}: its tags are ${found}. It is left untouched; delete or rename it, or choose another stack-prefix.`);
 }
 
-;// CONCATENATED MODULE: ./src/stack/status.ts
-function isInProgress(status) {
-    return status.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS';
-}
-// A failed create leaves a stack that can only be deleted; a never-executed CREATE change set
-// leaves an empty REVIEW_IN_PROGRESS shell; both block a new CREATE change set of the same name.
-const RECREATE = new Set([
-    'ROLLBACK_COMPLETE',
-    'ROLLBACK_FAILED',
-    'REVIEW_IN_PROGRESS',
-    'DELETE_FAILED',
-]);
-function nextStep(status, goal) {
-    if (status === undefined || status === 'DELETE_COMPLETE') {
-        return goal === 'deploy' ? 'create' : 'nothing';
-    }
-    if (isInProgress(status))
-        return 'wait';
-    if (goal === 'destroy')
-        return 'delete';
-    if (status === 'UPDATE_ROLLBACK_FAILED')
-        return 'continue-rollback';
-    if (RECREATE.has(status))
-        return 'delete-then-create';
-    return 'update';
-}
-/** The status each kind of operation ends in when it succeeded. */
-const SUCCESS_STATUS = {
-    create: 'CREATE_COMPLETE',
-    update: 'UPDATE_COMPLETE',
-    delete: 'DELETE_COMPLETE',
-    'continue-rollback': 'UPDATE_ROLLBACK_COMPLETE',
-};
-/** A status no operation will move on from by itself. */
-function isSettled(status) {
-    return !status.endsWith('_IN_PROGRESS') || status === 'REVIEW_IN_PROGRESS';
-}
-
+// EXTERNAL MODULE: ./src/stack/status.ts
+var stack_status = __webpack_require__(3016);
 // EXTERNAL MODULE: ./src/stack/target.ts
 var stack_target = __webpack_require__(3923);
 // EXTERNAL MODULE: ./src/stack/root-cause.ts
@@ -928,14 +1252,14 @@ async function followEvents(cfn, request) {
             if ((0,root_cause/* isStackEvent */.lQ)(event)) {
                 lastStatus = event.ResourceStatus ?? lastStatus;
             }
-            else if (isInProgress(event.ResourceStatus ?? '')) {
+            else if ((0,stack_status/* isInProgress */.LT)(event.ResourceStatus ?? '')) {
                 inFlight.add(event.LogicalResourceId ?? '');
             }
             else {
                 inFlight.delete(event.LogicalResourceId ?? '');
             }
         }
-        const ended = fresh.find((e) => (0,root_cause/* isStackEvent */.lQ)(e) && isSettled(e.ResourceStatus ?? ''));
+        const ended = fresh.find((e) => (0,root_cause/* isStackEvent */.lQ)(e) && (0,stack_status/* isSettled */.Is)(e.ResourceStatus ?? ''));
         if (ended) {
             const stack = await describeStack(cfn, request.stackId);
             // The operation's own event says how it ended: by the time the stack is described, another
@@ -1015,7 +1339,7 @@ async function settleStack(target, goal) {
             return undefined;
         assertOwnedBy(stack, target.owner);
         const status = stack.StackStatus ?? '';
-        switch (nextStep(status, goal)) {
+        switch ((0,stack_status/* nextStep */.sk)(status, goal)) {
             case 'wait':
                 core/* info */.pq(`Stack "${target.stackName}" is ${status}: waiting for that operation to end`);
                 await waitWhileInProgress(target);
@@ -1048,7 +1372,7 @@ async function waitWhileInProgress(target) {
     for (;;) {
         const stack = await describeStack(target.cfn, target.stackName);
         const status = stack?.StackStatus ?? 'DELETE_COMPLETE';
-        if (!isInProgress(status))
+        if (!(0,stack_status/* isInProgress */.LT)(status))
             return;
         if (clock.now() >= target.deadline) {
             throw new stack_target/* StackOperationError */.e(target.stackName, 'wait for another operation', `still ${status} (timed out)`, []);
@@ -1179,7 +1503,7 @@ async function deployStack(target, request) {
     const token = (0,naming/* uniqueName */.Fi)(operation, target.runId);
     await executeChangeSet(target.cfn, changeSet, token);
     const result = await watch(target, { StackId: changeSet.stackId }, token);
-    if (result.status !== SUCCESS_STATUS[operation]) {
+    if (result.status !== stack_status/* SUCCESS_STATUS */.jY[operation]) {
         throw new stack_target/* StackOperationError */.e(target.stackName, operation, result.status, result.events, changeSet.stackId);
     }
     return { operation, stack: result.stack, events: result.events, changes: changeSet.changes };
@@ -1295,6 +1619,122 @@ class ReplacementBlockedError extends Error {
         this.stackName = stackName;
         this.blocked = blocked;
         this.name = 'ReplacementBlockedError';
+    }
+}
+
+// EXTERNAL MODULE: ./src/report/progress.ts
+var progress = __webpack_require__(8991);
+;// CONCATENATED MODULE: ./src/report/progress-feed.ts
+
+
+
+
+
+/** The comment (and the log line) is refreshed at most this often while a stack is built. */
+const PROGRESS_EVERY_MS = 30_000;
+/**
+ * The first refresh waits this long into the operation: one that ends sooner needs no progress,
+ * and its final report must not queue behind a progress edit (GitHub writes are paced).
+ */
+const FIRST_PROGRESS_AFTER_MS = 5_000;
+function progressEveryMs(env = process.env) {
+    // The override exists for the simulator-backed tests, whose stacks build in seconds.
+    const value = Number(env.PR_ENV_PROGRESS_MS);
+    return Number.isFinite(value) && value > 0 ? value : PROGRESS_EVERY_MS;
+}
+/**
+ * The metadata key under which a listener carries the environment's URL. A stack's outputs only
+ * exist once it is complete; a resource's metadata, with its references resolved, is readable as
+ * soon as the resource is (it is how cfn-init reads its configuration).
+ */
+const URL_METADATA_KEY = 'pr-env:url';
+/** The URL a listener's metadata carries, once it exists; undefined otherwise. */
+async function listenerUrl(cfn, stack, logicalId) {
+    const { StackResourceDetail } = await cfn.send(new dist_cjs/* DescribeStackResourceCommand */.JUS({ StackName: stack, LogicalResourceId: logicalId }));
+    const metadata = JSON.parse(StackResourceDetail?.Metadata || '{}');
+    const url = metadata[URL_METADATA_KEY];
+    return typeof url === 'string' && /^https?:\/\//.test(url) ? url : undefined;
+}
+/**
+ * Progress while a stack is built, fed by the watcher's events: a compact line in the job log and
+ * an edit of the comment, at the first event and then at most every `everyMs`, until the
+ * operation ends. Edits never overlap, and a timer (not the watcher) paces them, so a slow GitHub
+ * never holds the watcher up.
+ */
+class ProgressFeed {
+    options;
+    tracker;
+    url;
+    timer;
+    started = false;
+    stopped = false;
+    lookedUp = new Set();
+    timers;
+    constructor(options) {
+        this.options = options;
+        this.timers = options.timers ?? globalThis;
+    }
+    /**
+     * The change set about to run: its operation and size, where the database comes from, and the
+     * URL when the stack already has one (an update).
+     */
+    begin(operation, total, { origin, url } = {}) {
+        this.tracker = new progress/* ProgressTracker */.si(operation, total, origin);
+        this.url = url;
+    }
+    /** The watcher's onEvent: the event is logged as before, then followed. */
+    onEvent = (event) => {
+        core/* info */.pq(formatEvent(event));
+        if (!this.tracker || this.stopped)
+            return;
+        this.tracker.onEvent(event);
+        if (this.tracker.over)
+            return this.stop();
+        if (!this.url &&
+            event.ResourceType === 'AWS::ElasticLoadBalancingV2::Listener' &&
+            event.ResourceStatus?.endsWith('_COMPLETE')) {
+            this.lookUpUrl(event.LogicalResourceId ?? '');
+        }
+        if (!this.started) {
+            this.started = true;
+            this.schedule(Math.min(FIRST_PROGRESS_AFTER_MS, this.options.everyMs));
+        }
+    };
+    /** No more lines or edits; an edit in flight is the reporter's to cancel. */
+    stop() {
+        this.stopped = true;
+        if (this.timer)
+            this.timers.clearTimeout(this.timer);
+        this.timer = undefined;
+    }
+    lookUpUrl(logicalId) {
+        if (this.lookedUp.has(logicalId))
+            return;
+        this.lookedUp.add(logicalId);
+        listenerUrl(this.options.cfn, this.options.stackName, logicalId).then((url) => (this.url ??= url), (error) => core/* debug */.Yz(`No URL from ${logicalId} yet: ${(0,errors/* errorMessage */.gJ)(error)}`));
+    }
+    tick() {
+        if (this.stopped || !this.tracker)
+            return;
+        const startedAt = this.options.now();
+        const snapshot = this.tracker.snapshot(startedAt, this.options.everyMs, this.url);
+        // The events are grouped; the progress line goes between groups, where it shows folded.
+        core/* endGroup */.N4();
+        core/* info */.pq((0,progress/* progressLine */.oz)(snapshot));
+        core/* startGroup */.Oh(`Stack events: ${this.options.stackName} (continued)`);
+        void this.options.publish(snapshot).finally(() => {
+            this.schedule(Math.max(0, startedAt + this.options.everyMs - this.options.now()));
+        });
+    }
+    schedule(wait) {
+        if (this.stopped)
+            return;
+        this.timer = this.timers.setTimeout(() => {
+            this.timer = undefined;
+            this.tick();
+        }, wait);
+        // The pacing must never keep the process alive past the run's end.
+        this.timer.unref?.();
     }
 }
 
@@ -1746,19 +2186,22 @@ function sleepAwareDeploy(context, pr, plan) {
 
 
 
+
+
+
 /** Checks what can be checked without AWS, so that bad input changes nothing. */
 function loadCheckedTemplate(context) {
     const { settings } = context;
     const loaded = loadTemplate(settings.templatePath);
     checkOverrides(loaded, settings.parameters);
     checkTemplateSize(loaded, settings.templateBucket);
-    if (needsSnapshot(loaded) && !settings.sourceDbCluster && !settings.snapshotIdentifier) {
-        throw new Error(`"source-db-cluster" is required: template "${loaded.path}" restores a database (parameter ${SNAPSHOT_PARAMETERS.snapshot}); expected the identifier of the production Aurora cluster, or set "snapshot-identifier"`);
+    if (needsDatabase(loaded) && !settings.sourceDbCluster && !settings.snapshotIdentifier) {
+        throw new Error(`"source-db-cluster" is required: template "${loaded.path}" restores a database (parameter ${data_parameters/* SNAPSHOT_PARAMETERS */.g6.snapshot}); expected the identifier of the production Aurora cluster, or set "snapshot-identifier"`);
     }
+    const problem = dataSourceProblem(loaded, settings.dataSource);
+    if (problem)
+        throw new Error(problem);
     return loaded;
-}
-function needsSnapshot(loaded) {
-    return loaded.declared.has(SNAPSHOT_PARAMETERS.snapshot);
 }
 /** The PR as it is now: from the event when it carries one, else from the API. */
 async function currentPullRequest(context, number, fromEvent) {
@@ -1783,28 +2226,30 @@ function accountRoom(context, loaded, parameters) {
 function planBuilder(context, loaded, pr, stackName, beforeUpload) {
     const { settings, report } = context;
     return async (existing) => {
-        let snapshot;
-        if (needsSnapshot(loaded)) {
-            snapshot = await resolveSnapshot(await context.aws.rds(), {
+        let data;
+        if (needsDatabase(loaded)) {
+            data = await resolveData(await context.aws.rds(), {
+                source: settings.dataSource,
                 cluster: settings.sourceDbCluster,
-                explicit: settings.snapshotIdentifier,
+                explicitSnapshot: settings.snapshotIdentifier,
                 stackParameters: existing && parametersOf(existing),
                 refresh: settings.refreshData,
-                maxAgeHours: settings.maxSnapshotAgeHours,
+                maxSnapshotAgeHours: settings.maxSnapshotAgeHours,
+                region: context.aws.region,
+                stackName,
                 now: new Date(context.clock.now()),
             });
-            report.snapshot = snapshot;
-            core/* info */.pq(`Database: snapshot ${snapshot.arn} (${snapshot.source})`);
+            if (data.kind === 'snapshot')
+                report.snapshot = data.snapshot;
+            else
+                report.clone = data.clone;
+            core/* info */.pq(describeData(data));
         }
         const actionValues = {
             EnvironmentName: stackName,
             PullRequestNumber: String(pr.number),
             AppVersion: pr.headSha,
-            ...(snapshot && {
-                [SNAPSHOT_PARAMETERS.snapshot]: snapshot.arn,
-                [SNAPSHOT_PARAMETERS.engine]: snapshot.engine,
-                [SNAPSHOT_PARAMETERS.engineVersion]: snapshot.engineVersion,
-            }),
+            ...(data && databaseValues(loaded, data, settings.parameters)),
         };
         const parameters = buildParameters(loaded, actionValues, settings.parameters);
         await beforeUpload?.(existing, parameters);
@@ -1831,13 +2276,35 @@ function planBuilder(context, loaded, pr, stackName, beforeUpload) {
 }
 /** Creates or updates the PR's environment. */
 async function runDeploy(context, prNumber, fromEvent) {
-    const { settings, report } = context;
+    const { report } = context;
     const loaded = loadCheckedTemplate(context);
     const pr = await currentPullRequest(context, prNumber, fromEvent);
     report.headSha = pr.headSha;
     const target = await stackTarget(context, prNumber);
     // Not awaited: recorded alongside the AWS work (see startDeployment).
     void context.github.startDeployment(prNumber, pr.headSha);
+    // While the change set runs, its progress goes to the log and the comment.
+    const progress = new ProgressFeed({
+        cfn: target.cfn,
+        stackName: target.stackName,
+        everyMs: progressEveryMs(),
+        now: () => context.clock.now(),
+        publish: (snapshot) => context.github.progress({
+            ...report,
+            progress: snapshot,
+            finishedAt: new Date(context.clock.now()),
+        }),
+    });
+    target.onEvent = progress.onEvent;
+    try {
+        await deployWithProgress(context, target, loaded, pr, progress);
+    }
+    finally {
+        progress.stop();
+    }
+}
+async function deployWithProgress(context, target, loaded, pr, progress) {
+    const { settings, report } = context;
     const outcome = await deployStack(target, {
         // A create is checked against the account's quotas first: hitting one fails in seconds here,
         // instead of after minutes of creating and rolling back. An update adds no VPC or NAT.
@@ -1853,10 +2320,14 @@ async function runDeploy(context, prNumber, fromEvent) {
         review: (changes, existing) => {
             const planned = toPlannedChanges(changes);
             const blocked = blockedReplacements(planned, settings);
-            if (blocked.length === 0)
-                return;
-            report.plan = { type: existing ? 'UPDATE' : 'CREATE', changes: planned, blocked };
-            throw new ReplacementBlockedError(target.stackName, blocked);
+            if (blocked.length > 0) {
+                report.plan = { type: existing ? 'UPDATE' : 'CREATE', changes: planned, blocked };
+                throw new ReplacementBlockedError(target.stackName, blocked);
+            }
+            progress.begin(existing ? 'update' : 'create', changes.length, {
+                origin: report.clone ? 'clone' : report.snapshot ? 'snapshot' : undefined,
+                url: existing && outputsOf(existing).EnvironmentUrl,
+            });
         },
     });
     const stack = outcome.stack;
@@ -1912,7 +2383,7 @@ async function runPlan(context, prNumber, fromEvent) {
     const existing = await describeStack(target.cfn, target.stackName);
     if (existing)
         assertOwnedBy(existing, target.owner);
-    const step = nextStep(existing?.StackStatus, 'deploy');
+    const step = (0,stack_status/* nextStep */.sk)(existing?.StackStatus, 'deploy');
     report.operation = 'none';
     report.status = existing?.StackStatus;
     report.stackId = existing?.StackId;
@@ -2027,6 +2498,7 @@ const US_EAST_1 = {
         'db.r6g.large': 0.26,
         'db.r7g.large': 0.276,
     },
+    auroraServerlessAcuHour: 0.12, // recalled
 };
 const TABLES = { [US_EAST_1.region]: US_EAST_1 };
 /**
@@ -2044,6 +2516,7 @@ function pricedRegions() {
 
 ;// CONCATENATED MODULE: ./src/cost/estimate.ts
 
+
 const count = (types, type) => types.filter((t) => t === type).length;
 const usd = (n) => `$${n}`;
 function instanceLine(b, what, table, type, awakeCount, asleepCount) {
@@ -2060,6 +2533,31 @@ function instanceLine(b, what, table, type, awakeCount, asleepCount) {
         unitPrice: `${usd(price)} per hour`,
         awake: awakeCount * price,
         asleep: asleepCount * price,
+    });
+}
+/**
+ * Aurora Serverless v2 instances bill ACU-hours. An idle environment sits at its minimum: at 0 ACU
+ * the instances pause (resuming on the first connection, in about 15 s) and only storage bills,
+ * without the cluster being stopped. Load above the minimum is not estimated.
+ */
+function serverlessLine(b, instances, parameters) {
+    if (instances === 0)
+        return;
+    const min = Number(parameters[SERVERLESS_PARAMETERS.minCapacity] ?? '0.5');
+    if (!Number.isFinite(min) || min < 0) {
+        b.unpriced.push(`Aurora Serverless v2: minimum capacity "${parameters[SERVERLESS_PARAMETERS.minCapacity]}" is not a number`);
+        return;
+    }
+    const price = b.prices.auroraServerlessAcuHour;
+    const max = parameters.DBServerlessMaxCapacity;
+    b.lines.push({
+        item: min === 0
+            ? 'Aurora Serverless v2 (paused when idle: storage only)'
+            : 'Aurora Serverless v2 (idle, at minimum capacity)',
+        quantity: `${instances} × ${min} ACU${max ? ` (up to ${max} under load)` : ''}`,
+        unitPrice: `${usd(price)} per ACU-hour`,
+        awake: instances * min * price,
+        asleep: 0,
     });
 }
 /** A whole number of instances from a parameter, or undefined when it is not one. */
@@ -2141,7 +2639,12 @@ function estimateCost(input) {
     }
     // A stopped Aurora cluster bills no instance hours.
     const dbInstances = count(types, 'AWS::RDS::DBInstance');
-    instanceLine(b, 'Aurora instances', prices.auroraHour, parameters.DBInstanceClass, dbInstances, 0);
+    if (parameters.DBInstanceClass === SERVERLESS_CLASS) {
+        serverlessLine(b, dbInstances, parameters);
+    }
+    else {
+        instanceLine(b, 'Aurora instances', prices.auroraHour, parameters.DBInstanceClass, dbInstances, 0);
+    }
     const eips = count(types, 'AWS::EC2::EIP');
     const ips = eips + albs * ASSUMPTIONS.albPublicIps + standalone;
     if (ips > 0) {
@@ -2252,7 +2755,7 @@ async function existingEnvironment(context, pr, verb, name) {
         throw new Error(`PR #${pr} has no environment to ${verb} (no stack "${target.stackName}"): /pr-env deploy creates one`);
     }
     assertOwnedBy(stack, target.owner);
-    const step = nextStep(stack.StackStatus, 'deploy');
+    const step = (0,stack_status/* nextStep */.sk)(stack.StackStatus, 'deploy');
     if (step !== 'update' && step !== 'wait') {
         throw new Error(`Stack "${target.stackName}" is ${stack.StackStatus}: there is no running environment to ${verb}; /pr-env deploy repairs or recreates it`);
     }
@@ -2372,7 +2875,7 @@ async function restopDatabase(context, listed) {
         return [];
     const cfn = await context.aws.cloudFormation();
     const stack = await describeStack(cfn, listed.StackId ?? listed.StackName ?? '');
-    if (!stack || !sleepStateOf(stack).asleep || isInProgress(stack.StackStatus ?? ''))
+    if (!stack || !sleepStateOf(stack).asleep || (0,stack_status/* isInProgress */.LT)(stack.StackStatus ?? ''))
         return [];
     const rds = await context.aws.rds();
     const running = (await stackClusters(cfn, rds, stack)).filter((c) => c.status === 'available');

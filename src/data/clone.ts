@@ -1,0 +1,192 @@
+// Types only: the RDS client is loaded on first use, so a destroy never pays for it.
+import type { DBCluster, RDSClient } from '@aws-sdk/client-rds';
+import * as core from '@actions/core';
+import { createHash } from 'node:crypto';
+import { errorMessage, withContext } from '../errors.js';
+
+/** The production cluster an environment's database is an Aurora copy-on-write clone of. */
+export interface CloneChoice {
+  /** The source cluster's identifier. */
+  source: string;
+  engine: string;
+  engineVersion: string;
+  /** The master user the clone inherits (and the environment's secret is made for). */
+  masterUsername: string;
+  /**
+   * The source's latest restorable time when the clone was asked for: its data is from then. A
+   * copy-on-write clone takes no RestoreToTime (RDS refuses one), so this is what is reported.
+   */
+  restoreTime: Date;
+  /** The clone's own identifier: a new one for each clone, so that refresh-data replaces it. */
+  clusterName: string;
+  /** How it was chosen, for the report: cloned now, or kept from the environment's creation. */
+  how: 'new' | 'pinned';
+}
+
+/**
+ * Aurora's limit: "up to 15 clones based on a copy, including clones based on other clones. After
+ * that, only copies can be created" (Aurora user guide, cloning limitations).
+ */
+export const AURORA_CLONE_LIMIT = 15;
+
+/** `arn:aws:rds:region:acct:cluster:name` and `name` both name the cluster `name`. */
+export function clusterId(cluster: string): string {
+  return cluster.startsWith('arn:') ? cluster.slice(cluster.lastIndexOf(':') + 1) : cluster;
+}
+
+/** The region of an RDS ARN; undefined for a bare identifier. */
+function arnRegion(arn: string | undefined): string | undefined {
+  return arn?.startsWith('arn:') ? arn.split(':')[3] : undefined;
+}
+
+/**
+ * Why `cluster` cannot be cloned from `region` now; undefined when it can. Pure. RDS clones only
+ * within a region, only Aurora, and only an `available` cluster with at least one instance.
+ */
+export function cloneSourceProblem(cluster: DBCluster, region: string): string | undefined {
+  const name = cluster.DBClusterIdentifier ?? '?';
+  const where = arnRegion(cluster.DBClusterArn);
+  if (where && where !== region) {
+    return `cluster "${name}" is in ${where}, and Aurora clones only within a region (this run deploys to ${region})`;
+  }
+  if (!cluster.Engine?.startsWith('aurora')) {
+    return `cluster "${name}" is not an Aurora cluster (engine ${cluster.Engine ?? 'unknown'}): only Aurora clusters can be cloned copy-on-write`;
+  }
+  if (cluster.Status !== 'available') {
+    return `cluster "${name}" is "${cluster.Status ?? 'unknown'}": a clone needs it "available"`;
+  }
+  if ((cluster.DBClusterMembers ?? []).length === 0) {
+    return `cluster "${name}" has no DB instance: Aurora clones a cluster only while it has one`;
+  }
+  if (!cluster.MasterUsername || !cluster.EngineVersion) {
+    return `cluster "${name}" is described without its master username or engine version`;
+  }
+  return undefined;
+}
+
+/**
+ * How many copy-on-write clones the source's clone group already holds: every cluster of the group
+ * but the first copy. Pure. A cluster never cloned has no group, hence no clones.
+ */
+export function clonesOf(source: DBCluster, group: DBCluster[]): number {
+  if (!source.CloneGroupId) return 0;
+  const members = group.filter((c) => c.CloneGroupId === source.CloneGroupId);
+  return Math.max(0, members.length - 1);
+}
+
+/** RDS: 1–63 letters, digits or hyphens, a letter first, no `--`, no trailing hyphen. */
+const CLUSTER_ID_MAX = 63;
+
+/**
+ * The identifier of a new clone: the stack's name and the clone's time, `pr-env-shop-pr-7-20261122t0305`,
+ * in lower case as RDS keeps it. A name too long is cut and given a short hash of the stack's name,
+ * as stack names are. Pure.
+ */
+export function cloneClusterName(stackName: string, at: Date): string {
+  const stamp = at.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', 't');
+  const base = stackName
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[^a-z]+|-+$/g, '');
+  const room = CLUSTER_ID_MAX - stamp.length - 1;
+  if (base.length <= room) return `${base || 'pr-env'}-${stamp}`;
+  const hash = createHash('sha256').update(stackName).digest('hex').slice(0, 8);
+  const cut = base.slice(0, room - hash.length - 1).replace(/-+$/, '');
+  return `${cut}-${hash}-${stamp}`;
+}
+
+/** One cluster, by identifier or ARN; undefined when it does not exist. */
+export async function findCluster(rds: RDSClient, cluster: string): Promise<DBCluster | undefined> {
+  const { DescribeDBClustersCommand } = await import('@aws-sdk/client-rds');
+  try {
+    const found = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster }));
+    return found.DBClusters?.[0];
+  } catch (error) {
+    if ((error as { name?: string }).name === 'DBClusterNotFoundFault') return undefined;
+    throw withContext(`Could not describe DB cluster "${clusterId(cluster)}"`, error);
+  }
+}
+
+/** Every cluster of a clone group, across all pages. */
+async function cloneGroup(rds: RDSClient, groupId: string): Promise<DBCluster[]> {
+  const { DescribeDBClustersCommand } = await import('@aws-sdk/client-rds');
+  const clusters: DBCluster[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await rds.send(
+      new DescribeDBClustersCommand({
+        Filters: [{ Name: 'clone-group-id', Values: [groupId] }],
+        MaxRecords: 100,
+        Marker: marker,
+      }),
+    );
+    clusters.push(...(page.DBClusters ?? []));
+    marker = page.Marker;
+  } while (marker);
+  return clusters;
+}
+
+export interface CloneRequest {
+  /** source-db-cluster: the production cluster. */
+  source?: string;
+  /** The region the environment is deployed to. */
+  region: string;
+  stackName: string;
+  now: Date;
+}
+
+/**
+ * Checks that the source can be cloned now, and names the clone. Read-only for production: it
+ * only describes the source and counts its clone group. Throws, before anything is created, when
+ * the source is missing, in another region, not available, or has used up Aurora's clones.
+ */
+export async function resolveNewClone(rds: RDSClient, request: CloneRequest): Promise<CloneChoice> {
+  if (!request.source) {
+    throw new Error(
+      '"source-db-cluster" is required with "data-source: clone": expected the identifier of the production Aurora cluster to clone',
+    );
+  }
+  const name = clusterId(request.source);
+  const wrongRegion = arnRegion(request.source);
+  if (wrongRegion && wrongRegion !== request.region) {
+    throw new Error(
+      `Cannot clone "${name}" (source-db-cluster): it is in ${wrongRegion}, and Aurora clones only within a region (this run deploys to ${request.region})`,
+    );
+  }
+  const source = await findCluster(rds, request.source);
+  if (!source) {
+    throw new Error(
+      `Cannot clone "${name}" (source-db-cluster): there is no such DB cluster in ${request.region}`,
+    );
+  }
+  const problem = cloneSourceProblem(source, request.region);
+  if (problem) throw new Error(`Cannot clone "${name}" (source-db-cluster): ${problem}`);
+  if (source.CloneGroupId) {
+    let clones: number | undefined;
+    try {
+      clones = clonesOf(source, await cloneGroup(rds, source.CloneGroupId));
+    } catch (error) {
+      // Counting is a courtesy: without it, RDS itself says so at the 16th clone.
+      core.warning(
+        `Preflight: could not count the clones of "${name}" (${errorMessage(error)}). That check is skipped.`,
+      );
+    }
+    if (clones !== undefined && clones >= AURORA_CLONE_LIMIT) {
+      throw new Error(
+        `Cannot clone "${name}" (source-db-cluster): its clone group already holds ${clones} copy-on-write clones, Aurora's limit (${AURORA_CLONE_LIMIT}); past it RDS makes only full copies. Destroy environments you no longer need, or set "data-source: snapshot"`,
+      );
+    }
+    if (clones !== undefined)
+      core.info(`Preflight: "${name}" has ${clones} of ${AURORA_CLONE_LIMIT} clones`);
+  }
+  return {
+    source: source.DBClusterIdentifier ?? name,
+    engine: source.Engine!,
+    engineVersion: source.EngineVersion!,
+    masterUsername: source.MasterUsername!,
+    restoreTime: source.LatestRestorableTime ?? request.now,
+    clusterName: cloneClusterName(request.stackName, request.now),
+    how: 'new',
+  };
+}
