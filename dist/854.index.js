@@ -673,12 +673,12 @@ function clonesOf(source, group) {
 /** RDS: 1–63 letters, digits or hyphens, a letter first, no `--`, no trailing hyphen. */
 const CLUSTER_ID_MAX = 63;
 /**
- * The identifier of a new clone: the stack's name and the clone's time, `pr-env-shop-pr-7-20261122t0305`,
+ * The identifier of a new clone: the stack's name and the clone's time, `pr-env-shop-pr-7-20261122t030512`,
  * in lower case as RDS keeps it. A name too long is cut and given a short hash of the stack's name,
  * as stack names are. Pure.
  */
 function cloneClusterName(stackName, at) {
-    const stamp = at.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', 't');
+    const stamp = at.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', 't');
     const base = stackName
         .toLowerCase()
         .replace(/[^a-z0-9-]+/g, '-')
@@ -690,6 +690,13 @@ function cloneClusterName(stackName, at) {
     const hash = (0,external_node_crypto_.createHash)('sha256').update(stackName).digest('hex').slice(0, 8);
     const cut = base.slice(0, room - hash.length - 1).replace(/-+$/, '');
     return `${cut}-${hash}-${stamp}`;
+}
+/** A name the clone being replaced does not have: the same name would keep the old cluster. */
+function newName(request) {
+    const name = cloneClusterName(request.stackName, request.now);
+    if (name !== request.replacing)
+        return name;
+    return cloneClusterName(request.stackName, new Date(request.now.getTime() + 1000));
 }
 /** One cluster, by identifier or ARN; undefined when it does not exist. */
 async function findCluster(rds, cluster) {
@@ -762,7 +769,7 @@ async function resolveNewClone(rds, request) {
         engineVersion: source.EngineVersion,
         masterUsername: source.MasterUsername,
         restoreTime: source.LatestRestorableTime ?? request.now,
-        clusterName: cloneClusterName(request.stackName, request.now),
+        clusterName: newName(request),
         how: 'new',
     };
 }
@@ -927,6 +934,7 @@ async function resolveData(rds, request) {
             ? pinnedClone(request.stackParameters)
             : await resolveNewClone(rds, {
                 source: request.cluster,
+                replacing: request.stackParameters?.[data_parameters/* DATA_PARAMETERS */.AG.cloneClusterName] || undefined,
                 region: request.region,
                 stackName: request.stackName,
                 now: request.now,

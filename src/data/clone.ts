@@ -78,12 +78,12 @@ export function clonesOf(source: DBCluster, group: DBCluster[]): number {
 const CLUSTER_ID_MAX = 63;
 
 /**
- * The identifier of a new clone: the stack's name and the clone's time, `pr-env-shop-pr-7-20261122t0305`,
+ * The identifier of a new clone: the stack's name and the clone's time, `pr-env-shop-pr-7-20261122t030512`,
  * in lower case as RDS keeps it. A name too long is cut and given a short hash of the stack's name,
  * as stack names are. Pure.
  */
 export function cloneClusterName(stackName: string, at: Date): string {
-  const stamp = at.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', 't');
+  const stamp = at.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', 't');
   const base = stackName
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
@@ -94,6 +94,13 @@ export function cloneClusterName(stackName: string, at: Date): string {
   const hash = createHash('sha256').update(stackName).digest('hex').slice(0, 8);
   const cut = base.slice(0, room - hash.length - 1).replace(/-+$/, '');
   return `${cut}-${hash}-${stamp}`;
+}
+
+/** A name the clone being replaced does not have: the same name would keep the old cluster. */
+function newName(request: CloneRequest): string {
+  const name = cloneClusterName(request.stackName, request.now);
+  if (name !== request.replacing) return name;
+  return cloneClusterName(request.stackName, new Date(request.now.getTime() + 1000));
 }
 
 /** One cluster, by identifier or ARN; undefined when it does not exist. */
@@ -130,6 +137,8 @@ async function cloneGroup(rds: RDSClient, groupId: string): Promise<DBCluster[]>
 export interface CloneRequest {
   /** source-db-cluster: the production cluster. */
   source?: string;
+  /** The identifier of the clone being refreshed, which the new one must not take. */
+  replacing?: string;
   /** The region the environment is deployed to. */
   region: string;
   stackName: string;
@@ -186,7 +195,7 @@ export async function resolveNewClone(rds: RDSClient, request: CloneRequest): Pr
     engineVersion: source.EngineVersion!,
     masterUsername: source.MasterUsername!,
     restoreTime: source.LatestRestorableTime ?? request.now,
-    clusterName: cloneClusterName(request.stackName, request.now),
+    clusterName: newName(request),
     how: 'new',
   };
 }

@@ -69,6 +69,7 @@ export async function resolveData(rds: RDSClient, request: DataRequest): Promise
         ? pinnedClone(request.stackParameters!)
         : await resolveNewClone(rds, {
             source: request.cluster,
+            replacing: request.stackParameters?.[DATA_PARAMETERS.cloneClusterName] || undefined,
             region: request.region,
             stackName: request.stackName,
             now: request.now,

@@ -50,6 +50,10 @@ describe('plan', () => {
       DBSnapshotIdentifier: snapshotArn,
       DBEngine: 'aurora-postgresql',
       DBEngineVersion: '16.4',
+      DBCloneSourceCluster: '',
+      DBCloneRestoreTime: '',
+      DBCloneClusterName: '',
+      DBMasterUsername: 'postgres',
     };
     world.aws.seedStack({
       name: stackOf(12),

@@ -18,6 +18,8 @@ export interface RecordedCall {
   status: number;
   /** The token from the `authorization` header, if any. */
   token?: string;
+  /** When the request arrived (epoch milliseconds). */
+  at: number;
 }
 
 export interface ServerDeps {
@@ -56,6 +58,7 @@ export function createHandler(deps: ServerDeps) {
       body: undefined,
       status: 0,
       token,
+      at: Date.now(),
     };
     deps.calls.push(call);
 

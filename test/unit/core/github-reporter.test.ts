@@ -158,4 +158,81 @@ describe('GitHubReporter', () => {
       warnings.some((w) => w.includes('Could not update the comment on #7: Server Error')),
     ).toBe(true);
   });
+
+  describe('progress', () => {
+    const building = (at: number): RunReport =>
+      report({
+        operation: undefined,
+        status: undefined,
+        environmentUrl: undefined,
+        finishedAt: new Date(at),
+        progress: {
+          operation: 'create',
+          done: at / 1000,
+          total: 40,
+          inProgress: [{ what: 'database restoring', ms: at }],
+          failed: [],
+          everyMs: 30_000,
+        },
+      });
+
+    it('writes the comment once, then edits it by id, and so does the final report', async () => {
+      const reporter = new GitHubReporter({ ...options, deployment: false });
+      await reporter.progress(building(5_000));
+      await reporter.progress(building(35_000));
+      await reporter.finish(report());
+      expect(fake.rest.issues.createComment).toHaveBeenCalledOnce();
+      expect(fake.rest.issues.createComment.mock.calls[0]![0].body).toContain(
+        '⏳ pr-env: creating the environment for #7',
+      );
+      // Found once; after that the run knows its comment.
+      expect(fake.paginate).toHaveBeenCalledOnce();
+      const edits = fake.rest.issues.updateComment.mock.calls.map(([p]) => p.body);
+      expect(edits).toHaveLength(2);
+      expect(edits[0]).toContain('35 / 40 resources done');
+      expect(edits[1]).toContain('✅ pr-env: environment ready for #7');
+      expect(fake.comments).toHaveLength(1);
+    });
+
+    it('cancels an edit in flight at the end, without a warning, and never waits for it', async () => {
+      const reporter = new GitHubReporter({ ...options, deployment: false });
+      await reporter.progress(building(5_000));
+      let signal: AbortSignal | undefined;
+      fake.rest.issues.updateComment.mockImplementationOnce(
+        (params) =>
+          new Promise((_resolve, reject) => {
+            signal = (params as { request?: { signal?: AbortSignal } }).request?.signal;
+            signal?.addEventListener('abort', () =>
+              reject(
+                Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }),
+              ),
+            );
+          }),
+      );
+      const inFlight = reporter.progress(building(35_000));
+      await vi.waitFor(() => expect(signal).toBeDefined());
+      await reporter.finish(report());
+      expect(signal!.aborted).toBe(true);
+      await inFlight;
+      expect(fake.comments[0]!.body).toContain('environment ready');
+      expect(stdout.join('')).not.toContain('::warning');
+    });
+
+    it('warns when a progress edit fails, and the final report still lands', async () => {
+      const reporter = new GitHubReporter({ ...options, deployment: false });
+      fake.rest.issues.createComment.mockRejectedValueOnce(httpError(502, 'Bad Gateway'));
+      await reporter.progress(building(5_000));
+      expect(stdout.join('')).toContain(
+        '::warning::Could not show the progress on #7: Bad Gateway',
+      );
+      await reporter.finish(report());
+      expect(fake.comments[0]!.body).toContain('environment ready');
+    });
+
+    it('shows no progress when the comment is off', async () => {
+      await new GitHubReporter({ ...options, comment: false }).progress(building(5_000));
+      expect(fake.paginate).not.toHaveBeenCalled();
+      expect(state.created).toBe(0);
+    });
+  });
 });

@@ -368,4 +368,18 @@ describe('getSettings', () => {
       /^Invalid input: "command": "ship" is not a command: expected one of auto, deploy, destroy, plan, sweep$/,
     );
   });
+
+  it('reads data-source: snapshot by default, or clone', () => {
+    expect(getSettings(reader({}), workspace).dataSource).toBe('snapshot');
+    expect(getSettings(reader({ 'data-source': ' clone ' }), workspace).dataSource).toBe('clone');
+  });
+
+  it('refuses another data source, and a clone with a snapshot named', () => {
+    expect(problemsOf({ 'data-source': 'backup' })).toEqual([
+      '"data-source": "backup" is not a data source: expected one of snapshot, clone',
+    ]);
+    expect(problemsOf({ 'data-source': 'clone', 'snapshot-identifier': 'rds:prod-1' })).toEqual([
+      '"snapshot-identifier": "rds:prod-1" names a snapshot, but "data-source" is clone: expected one or the other',
+    ]);
+  });
 });

@@ -255,3 +255,70 @@ describe('isSecretOutputKey / publicOutputs', () => {
     expect(publicOutputs({ DBEndpoint: 'db', DBPassword: 'pw' })).toEqual({ DBEndpoint: 'db' });
   });
 });
+
+describe('the database in the comment', () => {
+  const SECRET =
+    'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pr-env-shop-pr-12-db-0f1e2d3c-AbCdEf';
+  const clone = {
+    source: 'prod-db',
+    engine: 'aurora-postgresql',
+    engineVersion: '16.4',
+    masterUsername: 'postgres',
+    restoreTime: new Date(STARTED.getTime() - 2 * 3_600_000),
+    clusterName: 'pr-env-shop-pr-12-20261122t0310',
+    how: 'new' as const,
+  };
+
+  it('says which cluster was cloned, and when its data is from', () => {
+    const text = renderReport(report({ clone }));
+    expect(text).toMatch(
+      /\| \*\*Database\*\* \| Aurora clone of `prod-db` \(cloned now, data as of \d{4}-\d\d-\d\dT\d\d:\d\dZ \(2\.2 h ago\)\) \|/,
+    );
+    expect(renderReport(report({ clone: { ...clone, how: 'pinned' } }))).toContain(
+      'kept from the environment’s creation',
+    );
+  });
+
+  it('says how to fetch the password and open a tunnel, and never holds the password', () => {
+    const outputs = {
+      DBSecretArn: SECRET,
+      BastionInstanceId: 'i-0123456789abcdef0',
+      DBClusterEndpoint: 'db.cluster-c0abc.eu-west-1.rds.amazonaws.com',
+      DBPort: '5432',
+      DBPassword: 'hunter2',
+    };
+    const text = renderReport(report({ outputs }));
+    expect(text).toContain('<details><summary>Connect to the database</summary>');
+    expect(text).toContain(
+      `aws secretsmanager get-secret-value --region eu-west-1 --secret-id ${SECRET} --query SecretString --output text`,
+    );
+    expect(text).toContain(
+      'aws ssm start-session --region eu-west-1 --target i-0123456789abcdef0 --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=db.cluster-c0abc.eu-west-1.rds.amazonaws.com,portNumber=5432,localPortNumber=5432',
+    );
+    expect(text).toContain('connect to `localhost:5432`');
+    expect(text).not.toContain('hunter2');
+    // Not after a failure or a teardown: there is nothing to connect to.
+    expect(renderReport(report({ outputs, outcome: 'failure' }))).not.toContain('Connect to');
+    expect(renderReport(report({ outputs, intent: 'destroy' }))).not.toContain('Connect to');
+  });
+
+  it('heads a comment in progress as such, with the URL once it is known', () => {
+    const text = renderReport(
+      report({
+        operation: undefined,
+        environmentUrl: undefined,
+        progress: {
+          operation: 'update',
+          done: 3,
+          total: 9,
+          inProgress: [],
+          failed: [],
+          url: 'http://lb.eu-west-1.elb.amazonaws.com',
+          everyMs: 30_000,
+        },
+      }),
+    );
+    expect(text.startsWith('### ⏳ pr-env: updating the environment for #12')).toBe(true);
+    expect(text).toContain('| **URL** | http://lb.eu-west-1.elb.amazonaws.com |');
+  });
+});

@@ -115,7 +115,7 @@ describe('parameters', () => {
     ['DBCloneRestoreTime', '', []],
     [
       'DBCloneClusterName',
-      'pr-env-shop-pr-7-20261122t0305',
+      'pr-env-shop-pr-7-20261122t030512',
       ['Pr-env', 'pr--env', 'pr-env-', '7-pr', `a${'b'.repeat(63)}`],
     ],
     ['DBCloneClusterName', '', []],

@@ -51,7 +51,7 @@ const CLONE: Values = {
       engineVersion: '16.4',
       masterUsername: 'postgres',
       restoreTime: new Date('2026-11-22T03:05:00Z'),
-      clusterName: 'pr-env-shop-pr-7-20261122t0310',
+      clusterName: 'pr-env-shop-pr-7-20261122t031042',
       how: 'new',
     },
   }),
@@ -163,7 +163,7 @@ describe('the cluster, from a snapshot or a clone', () => {
       SourceDBClusterIdentifier: 'prod-db',
       RestoreType: 'copy-on-write',
       UseLatestRestorableTime: true,
-      DBClusterIdentifier: 'pr-env-shop-pr-7-20261122t0310',
+      DBClusterIdentifier: 'pr-env-shop-pr-7-20261122t031042',
       Engine: 'aurora-postgresql',
       EngineVersion: '16.4',
     });
