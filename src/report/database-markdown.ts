@@ -71,6 +71,6 @@ export function connectionSection(report: RunReport): string[] {
       '',
     );
   }
-  lines.push('</details>', '');
+  lines.push('</details>');
   return lines;
 }

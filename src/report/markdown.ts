@@ -92,7 +92,6 @@ export function renderReport(report: RunReport): string {
     lines.push(...sweepTable(report.sweep), '');
   }
   lines.push(...environmentSection(report));
-  lines.push(...connectionSection(report));
   lines.push('| | |', '|---|---|');
   for (const [key, value] of facts(report)) {
     if (value) lines.push(`| **${key}** | ${escapeCell(value)} |`);
@@ -104,6 +103,8 @@ export function renderReport(report: RunReport): string {
     for (const [key, value] of outputs) lines.push(`| ${key} | ${escapeCell(code(value))} |`);
     lines.push('', '</details>');
   }
+  const connection = connectionSection(report);
+  if (connection.length > 0) lines.push('', ...connection);
   return lines.join('\n');
 }
 
