@@ -23,7 +23,7 @@ const WHAT = {
     deploy: "create or update this PR's environment at its head commit (wakes it if asleep)",
     destroy: 'delete the environment, database included',
     plan: 'show what a deploy would change, changing nothing',
-    'refresh-data': 'deploy with the newest production snapshot (replaces the database)',
+    'refresh-data': 'deploy with fresh production data: the newest snapshot, or a new clone (replaces the database)',
     sleep: 'scale the web tier to 0 and stop the database; the network and load balancer stay',
     wake: 'start the database, then bring the web tier back',
     extend: `move the expiry to [hours] from now (default: ttl-hours; at most ${command/* MAX_EXTEND_HOURS */.ex})`,

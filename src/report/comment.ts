@@ -27,20 +27,24 @@ export async function upsertStickyComment(
   { knownId, signal }: UpsertOptions = {},
 ): Promise<CommentRef> {
   const request = signal ? { request: { signal } } : {};
-  if (knownId !== undefined) {
+  /** Edits a comment; undefined when it cannot be (deleted meanwhile, or someone else's). */
+  const edit = async (id: number): Promise<CommentRef | undefined> => {
     try {
       const { data } = await octokit.rest.issues.updateComment({
         ...repo,
-        comment_id: knownId,
+        comment_id: id,
         body,
         ...request,
       });
       return { id: data.id, url: data.html_url, created: false };
     } catch (error) {
-      // Deleted meanwhile: find (or make) the comment as if this run had written none.
       if (![403, 404].includes((error as { status?: number }).status ?? 0)) throw error;
+      return undefined;
     }
-  }
+  };
+  // The comment this run wrote already: when it is gone, find (or make) one as if it had not.
+  const known = knownId === undefined ? undefined : await edit(knownId);
+  if (known) return known;
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     ...repo,
     issue_number: issue,
@@ -51,19 +55,8 @@ export async function upsertStickyComment(
   // Prefer a bot's comment: the workflow token writes as a bot, and a user who pastes the marker
   // into a comment of their own must not take the report over.
   const existing = ours.find((c) => c.user?.type === 'Bot') ?? ours[0];
-  if (existing) {
-    try {
-      const { data } = await octokit.rest.issues.updateComment({
-        ...repo,
-        comment_id: existing.id,
-        body,
-        ...request,
-      });
-      return { id: data.id, url: data.html_url, created: false };
-    } catch (error) {
-      if (![403, 404].includes((error as { status?: number }).status ?? 0)) throw error;
-    }
-  }
+  const edited = existing && (await edit(existing.id));
+  if (edited) return edited;
   const { data } = await octokit.rest.issues.createComment({
     ...repo,
     issue_number: issue,

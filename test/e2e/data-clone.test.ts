@@ -140,35 +140,35 @@ describe('data-source: clone', () => {
 });
 
 describe('a clone refused', () => {
-  it('stops before creating anything when the source is not available', async () => {
+  beforeAll(() => {
     world.aws.addCluster({ id: 'paused-db', status: 'stopped' });
-    const mutatingBefore = world.aws.mutatingCalls().length;
-    const run = await runAction(world, {
-      eventName: 'pull_request_target',
-      payload: push('opened', 32, sha(4)),
-      inputs: { 'source-db-cluster': 'paused-db', 'data-source': 'clone' },
-    });
-    expect(run.exitCode).toBe(1);
-    expect(errors(run)).toEqual([
-      'Cannot clone "paused-db" (source-db-cluster): cluster "paused-db" is "stopped": a clone needs it "available"',
-    ]);
-    expect(world.aws.mutatingCalls().slice(mutatingBefore)).toEqual([]);
-    expect(world.aws.stack(stackOf(32))).toBeUndefined();
-    expect(world.aws.cluster('paused-db')?.cloneGroupId).toBeUndefined();
-    expect(world.gh.comments(OWNER, REPO, 32)[0]?.body).toContain('is "stopped": a clone needs it');
   });
 
-  it('stops before creating anything when the source does not exist', async () => {
+  it.each([
+    [
+      'not available',
+      32,
+      'paused-db',
+      'Cannot clone "paused-db" (source-db-cluster): cluster "paused-db" is "stopped": a clone needs it "available"',
+    ],
+    [
+      'missing',
+      33,
+      'no-such-db',
+      'Cannot clone "no-such-db" (source-db-cluster): there is no such DB cluster in us-east-1',
+    ],
+  ])('stops before creating anything when the source is %s', async (_why, pr, source, error) => {
     const mutatingBefore = world.aws.mutatingCalls().length;
     const run = await runAction(world, {
       eventName: 'pull_request_target',
-      payload: push('opened', 33, sha(5)),
-      inputs: { 'source-db-cluster': 'no-such-db', 'data-source': 'clone' },
+      payload: push('opened', pr, sha(pr)),
+      inputs: { 'source-db-cluster': source, 'data-source': 'clone' },
     });
     expect(run.exitCode).toBe(1);
-    expect(errors(run)).toEqual([
-      'Cannot clone "no-such-db" (source-db-cluster): there is no such DB cluster in us-east-1',
-    ]);
+    expect(errors(run)).toEqual([error]);
     expect(world.aws.mutatingCalls().slice(mutatingBefore)).toEqual([]);
+    expect(world.aws.stack(stackOf(pr))).toBeUndefined();
+    expect(world.aws.cluster(source)?.cloneGroupId).toBeUndefined();
+    expect(world.gh.comments(OWNER, REPO, pr)[0]?.body).toContain(error);
   });
 });

@@ -140,17 +140,11 @@ export function stackResourceDetailXml(
   resolve: (metadata: unknown) => unknown,
 ): Record<string, unknown> {
   const declared = stack.deployed?.template.Resources[r.logicalId]?.Metadata;
+  const { Timestamp, ...resource } = stackResourceXml(stack, r);
   return {
-    StackName: stack.name,
-    StackId: stack.stackId,
-    LogicalResourceId: r.logicalId,
-    PhysicalResourceId: r.physicalId,
-    ResourceType: r.type,
-    LastUpdatedTimestamp: r.timestamp,
-    ResourceStatus: r.status,
-    ResourceStatusReason: r.statusReason,
+    ...resource,
+    LastUpdatedTimestamp: Timestamp,
     Metadata: declared === undefined ? undefined : JSON.stringify(resolve(declared)),
-    DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
   };
 }
 

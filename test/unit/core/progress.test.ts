@@ -141,20 +141,26 @@ describe('progressEveryMs', () => {
   });
 });
 
+const cfnMock = mockClient(CloudFormationClient);
+
+/** DescribeStackResource answers the listener, created, with this Metadata. */
+function listenerWithMetadata(metadata: string): void {
+  cfnMock.on(DescribeStackResourceCommand).resolves({
+    StackResourceDetail: {
+      LogicalResourceId: 'HttpListener',
+      ResourceType: 'AWS::ElasticLoadBalancingV2::Listener',
+      ResourceStatus: 'CREATE_COMPLETE',
+      LastUpdatedTimestamp: new Date(),
+      Metadata: metadata,
+    },
+  });
+}
+
 describe('listenerUrl', () => {
-  const cfnMock = mockClient(CloudFormationClient);
   beforeEach(() => cfnMock.reset());
 
   it('reads the URL off the listener’s metadata', async () => {
-    cfnMock.on(DescribeStackResourceCommand).resolves({
-      StackResourceDetail: {
-        LogicalResourceId: 'HttpListener',
-        ResourceType: 'AWS::ElasticLoadBalancingV2::Listener',
-        ResourceStatus: 'CREATE_COMPLETE',
-        LastUpdatedTimestamp: new Date(),
-        Metadata: '{"pr-env:url":"http://x.us-east-1.elb.amazonaws.com"}',
-      },
-    });
+    listenerWithMetadata('{"pr-env:url":"http://x.us-east-1.elb.amazonaws.com"}');
     await expect(listenerUrl(new CloudFormationClient({}), STACK, 'HttpListener')).resolves.toBe(
       'http://x.us-east-1.elb.amazonaws.com',
     );
@@ -165,15 +171,7 @@ describe('listenerUrl', () => {
   });
 
   it('takes nothing but an http(s) URL', async () => {
-    cfnMock.on(DescribeStackResourceCommand).resolves({
-      StackResourceDetail: {
-        LogicalResourceId: 'HttpListener',
-        ResourceType: 'x',
-        ResourceStatus: 'CREATE_COMPLETE',
-        LastUpdatedTimestamp: new Date(),
-        Metadata: '{"pr-env:url":"javascript:alert(1)"}',
-      },
-    });
+    listenerWithMetadata('{"pr-env:url":"javascript:alert(1)"}');
     await expect(listenerUrl(new CloudFormationClient({}), STACK, 'HttpListener')).resolves.toBe(
       undefined,
     );
@@ -181,7 +179,6 @@ describe('listenerUrl', () => {
 });
 
 describe('ProgressFeed', () => {
-  const cfnMock = mockClient(CloudFormationClient);
   let published: Array<{ at: number; snapshot: ProgressSnapshot }>;
   let log: string[];
   let release: (() => void) | undefined;
@@ -277,15 +274,7 @@ describe('ProgressFeed', () => {
   });
 
   it('learns the URL from the listener once it exists, or from the stack on update', async () => {
-    cfnMock.on(DescribeStackResourceCommand).resolves({
-      StackResourceDetail: {
-        LogicalResourceId: 'HttpListener',
-        ResourceType: 'AWS::ElasticLoadBalancingV2::Listener',
-        ResourceStatus: 'CREATE_COMPLETE',
-        LastUpdatedTimestamp: new Date(),
-        Metadata: '{"pr-env:url":"http://lb.us-east-1.elb.amazonaws.com"}',
-      },
-    });
+    listenerWithMetadata('{"pr-env:url":"http://lb.us-east-1.elb.amazonaws.com"}');
     const f = feed();
     f.begin('create', 2);
     f.onEvent(event(STACK, 'CREATE_IN_PROGRESS', 0));

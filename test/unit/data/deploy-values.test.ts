@@ -4,6 +4,7 @@ import {
   dataSourceProblem,
   needsDatabase,
 } from '../../../src/data/deploy-values.js';
+import { cloneChoice } from '../../fixtures/data.js';
 import type { DataChoice } from '../../../src/data/source.js';
 import type { LoadedTemplate } from '../../../src/template/render.js';
 import { loadTemplate } from '../../../src/template/render.js';
@@ -23,15 +24,7 @@ const declaring = (names: string[], defaults: Record<string, string> = {}): Load
 
 const CLONE: DataChoice = {
   kind: 'clone',
-  clone: {
-    source: 'prod-db',
-    engine: 'aurora-postgresql',
-    engineVersion: '16.4',
-    masterUsername: 'postgres',
-    restoreTime: new Date('2026-11-22T03:05:00Z'),
-    clusterName: 'pr-env-shop-pr-7-20261122t031042',
-    how: 'new',
-  },
+  clone: cloneChoice(),
 };
 
 describe('what a deploy sends about its database', () => {

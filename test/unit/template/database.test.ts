@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseTemplate } from '../../../src/template/cfn-yaml.js';
 import { dataParameters } from '../../../src/data/source.js';
+import { cloneChoice } from '../../fixtures/data.js';
 import { templateValues, type Values } from '../../helpers/template-values.js';
 import { resourcesOfType } from '../../helpers/template-graph.js';
 
@@ -45,15 +46,7 @@ const CLONE: Values = {
   ...COMMON,
   ...dataParameters({
     kind: 'clone',
-    clone: {
-      source: 'prod-db',
-      engine: 'aurora-postgresql',
-      engineVersion: '16.4',
-      masterUsername: 'postgres',
-      restoreTime: new Date('2026-11-22T03:05:00Z'),
-      clusterName: 'pr-env-shop-pr-7-20261122t031042',
-      how: 'new',
-    },
+    clone: cloneChoice(),
   }),
 };
 
