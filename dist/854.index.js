@@ -1726,6 +1726,11 @@ class ProgressFeed {
             return;
         const startedAt = this.options.now();
         const snapshot = this.tracker.snapshot(startedAt, this.options.everyMs, this.url);
+        // Every resource done and none in progress: the stack's own end is seconds away, and the
+        // run's report with it. An edit now would only stand in that report's way.
+        if (snapshot.done >= snapshot.total && snapshot.inProgress.length === 0) {
+            return this.schedule(this.options.everyMs);
+        }
         // The events are grouped; the progress line goes between groups, where it shows folded.
         core/* endGroup */.N4();
         core/* info */.pq((0,progress/* progressLine */.oz)(snapshot));

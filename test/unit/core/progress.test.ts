@@ -263,6 +263,17 @@ describe('ProgressFeed', () => {
     expect(published[1]!.at - T0).toBe(105_000);
   });
 
+  it('holds back once every resource is done: the final report is seconds away', async () => {
+    const f = feed();
+    f.begin('create', 1);
+    f.onEvent(event(STACK, 'CREATE_IN_PROGRESS', 0));
+    f.onEvent(event('VPC', 'CREATE_IN_PROGRESS', 0));
+    f.onEvent(event('VPC', 'CREATE_COMPLETE', 2));
+    await vi.advanceTimersByTimeAsync(40_000);
+    expect(published).toEqual([]);
+    expect(log.join('')).not.toContain('resources done');
+  });
+
   it('stops for good when stopped, with no timer left to keep the process alive', async () => {
     const f = feed();
     f.begin('create', 1);
