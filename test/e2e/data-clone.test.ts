@@ -119,6 +119,20 @@ describe('data-source: clone', () => {
     );
   });
 
+  it('stops a push that would re-clone without refresh-data: the guard sees the new clone', async () => {
+    const executions = world.aws.calls.filter((c) => c.action === 'ExecuteChangeSet').length;
+    const run = await runAction(world, {
+      eventName: 'pull_request_target',
+      payload: push('synchronize', pr, sha(6)),
+      inputs: { ...cloneInputs, parameters: 'DBCloneClusterName=pr-env-shop-pr-31-other' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(errors(run)[0]).toContain(
+      '- replace DBCluster (AWS::RDS::DBCluster), because of DBClusterIdentifier (from parameter DBCloneClusterName)',
+    );
+    expect(world.aws.calls.filter((c) => c.action === 'ExecuteChangeSet')).toHaveLength(executions);
+  });
+
   it('clones again on refresh-data, replacing the database with a new clone', async () => {
     const before = stackCluster(pr)!.physicalId!;
     const run = await runAction(world, {
