@@ -66,9 +66,12 @@ export interface SweepEntry {
 // Stack outputs are public to anyone who can read the PR. Whatever looks like a credential is
 // masked in the log and left out of the comment and summary.
 const SECRET_KEY = /pass(word)?|secret|token|credential|private.?key|api.?key/i;
+// A key that names where a secret lives (`DBSecretArn`, `ApiKeyParameterName`) holds an address,
+// not the secret: masking it would hide the very thing people need to fetch it.
+const REFERENCE_KEY = /(Arn|ARN|_arn|Name|_name|Id|ID|_id)$/;
 
 export function isSecretOutputKey(key: string): boolean {
-  return SECRET_KEY.test(key);
+  return SECRET_KEY.test(key) && !REFERENCE_KEY.test(key);
 }
 
 // A connection string carries a password under an innocent key (`DatabaseUrl`).

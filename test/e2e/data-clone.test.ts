@@ -82,6 +82,8 @@ describe('data-source: clone', () => {
     );
     const secretArn = JSON.parse(run.outputs.outputs ?? '{}').DBSecretArn as string;
     expect(secretArn).toMatch(/:secret:pr-env-shop-pr-31-db-[0-9a-f]{8}-\w{6}$/);
+    // Where the secret lives is no secret: the log and the comment must show it to be usable.
+    expect(run.stdout).not.toContain(`::add-mask::${secretArn}`);
     expect(comment?.body).toContain(
       `aws secretsmanager get-secret-value --region us-east-1 --secret-id ${secretArn} --query SecretString --output text`,
     );

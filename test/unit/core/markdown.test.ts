@@ -124,7 +124,7 @@ describe('renderReport', () => {
     expect(text).not.toContain('**URL**');
   });
 
-  it('leaves secret-looking outputs out, and lists the others', () => {
+  it('leaves secret-looking outputs out, and lists the others (where a secret lives among them)', () => {
     const text = renderReport(
       report({
         outputs: {
@@ -137,10 +137,11 @@ describe('renderReport', () => {
         },
       }),
     );
-    expect(text).toContain('<details><summary>Stack outputs (2)</summary>');
+    expect(text).toContain('<details><summary>Stack outputs (3)</summary>');
     expect(text).toContain('| EnvironmentUrl | `https://pr-12.preview.example.com` |');
     expect(text).toContain('| BastionId | `i-0123` |');
-    for (const secret of ['hunter2', 'DBPassword', 'secretsmanager', 'k-123', 'ghs_abc']) {
+    expect(text).toContain('| DatabaseSecretArn | `arn:aws:secretsmanager:x` |');
+    for (const secret of ['hunter2', 'DBPassword', 'k-123', 'ghs_abc']) {
       expect(text).not.toContain(secret);
     }
   });
@@ -247,7 +248,16 @@ describe('isSecretOutputKey / publicOutputs', () => {
     expect(isSecretOutputKey(key)).toBe(true);
   });
 
-  it.each(['EnvironmentUrl', 'BastionInstanceId', 'DBEndpoint', 'VpcId'])('%s is public', (key) => {
+  it.each([
+    'EnvironmentUrl',
+    'BastionInstanceId',
+    'DBEndpoint',
+    'VpcId',
+    // Where a secret lives, not the secret: people need it to fetch the secret.
+    'DBSecretArn',
+    'ApiKeyParameterName',
+    'db_secret_arn',
+  ])('%s is public', (key) => {
     expect(isSecretOutputKey(key)).toBe(false);
   });
 
