@@ -15,6 +15,22 @@ export default tseslint.config(
     },
   },
   {
+    // An import() of a client package keeps all of it in the bundle: its namespace cannot be
+    // tree-shaken. The facades in src/aws/sdk/ name what pr-env uses (scripts/bundle.mjs).
+    files: ['src/**'],
+    ignores: ['src/aws/sdk/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression[source.value=/^@aws-sdk\\u002F/]',
+          message:
+            'Load an AWS client through its facade in src/aws/sdk/ (import("../aws/sdk/rds.js")), which names only the commands used.',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**', 'scripts/**', 'bench/**'],
     rules: { 'no-console': 'off' },
   },

@@ -6,7 +6,7 @@ import { bundle } from './bundle.mjs';
 
 const fresh = path.join(mkdtempSync(path.join(tmpdir(), 'pr-env-dist-')), 'dist');
 try {
-  bundle(fresh);
+  await bundle(fresh);
   const list = (dir) => readdirSync(dir).sort();
   const committed = list('dist');
   const built = list(fresh);

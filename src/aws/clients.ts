@@ -47,26 +47,26 @@ export function createAwsClients(region: string, env: NodeJS.ProcessEnv = proces
   return {
     region,
     cloudFormation: lazy(async () => {
-      const { CloudFormationClient } = await import('@aws-sdk/client-cloudformation');
+      const { CloudFormationClient } = await import('./sdk/cloudformation.js');
       return new CloudFormationClient(common);
     }),
     rds: lazy(async () => {
-      const { RDSClient } = await import('@aws-sdk/client-rds');
+      const { RDSClient } = await import('./sdk/rds.js');
       return new RDSClient(common);
     }),
     s3: lazy(async () => {
-      const { S3Client } = await import('@aws-sdk/client-s3');
+      const { S3Client } = await import('./sdk/s3.js');
       // A custom endpoint (a local simulator, LocalStack, a VPC endpoint by IP) has no bucket
       // subdomains: address buckets by path.
       const forcePathStyle = Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
       return new S3Client({ ...common, forcePathStyle });
     }),
     ec2: lazy(async () => {
-      const { EC2Client } = await import('@aws-sdk/client-ec2');
+      const { EC2Client } = await import('./sdk/ec2.js');
       return new EC2Client(common);
     }),
     serviceQuotas: lazy(async () => {
-      const { ServiceQuotasClient } = await import('@aws-sdk/client-service-quotas');
+      const { ServiceQuotasClient } = await import('./sdk/service-quotas.js');
       return new ServiceQuotasClient(common);
     }),
   };

@@ -105,7 +105,7 @@ function newName(request: CloneRequest): string {
 
 /** One cluster, by identifier or ARN; undefined when it does not exist. */
 export async function findCluster(rds: RDSClient, cluster: string): Promise<DBCluster | undefined> {
-  const { DescribeDBClustersCommand } = await import('@aws-sdk/client-rds');
+  const { DescribeDBClustersCommand } = await import('../aws/sdk/rds.js');
   try {
     const found = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster }));
     return found.DBClusters?.[0];
@@ -117,7 +117,7 @@ export async function findCluster(rds: RDSClient, cluster: string): Promise<DBCl
 
 /** Every cluster of a clone group, across all pages. */
 async function cloneGroup(rds: RDSClient, groupId: string): Promise<DBCluster[]> {
-  const { DescribeDBClustersCommand } = await import('@aws-sdk/client-rds');
+  const { DescribeDBClustersCommand } = await import('../aws/sdk/rds.js');
   const clusters: DBCluster[] = [];
   let marker: string | undefined;
   do {

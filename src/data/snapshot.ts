@@ -81,7 +81,7 @@ export async function listClusterSnapshots(
   rds: RDSClient,
   cluster: string,
 ): Promise<DBClusterSnapshot[]> {
-  const { DescribeDBClusterSnapshotsCommand } = await import('@aws-sdk/client-rds');
+  const { DescribeDBClusterSnapshotsCommand } = await import('../aws/sdk/rds.js');
   const snapshots: DBClusterSnapshot[] = [];
   let marker: string | undefined;
   try {
@@ -110,7 +110,7 @@ export async function findSnapshot(
   rds: RDSClient,
   identifier: string,
 ): Promise<DBClusterSnapshot | undefined> {
-  const { DescribeDBClusterSnapshotsCommand } = await import('@aws-sdk/client-rds');
+  const { DescribeDBClusterSnapshotsCommand } = await import('../aws/sdk/rds.js');
   try {
     const found = await rds.send(
       new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: identifier }),

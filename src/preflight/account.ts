@@ -44,7 +44,7 @@ const NAT_STATES = ['pending', 'available', 'deleting'];
 const FILTER_VALUES_MAX = 200;
 
 async function countVpcs(ec2: EC2Client): Promise<number> {
-  const { DescribeVpcsCommand } = await import('@aws-sdk/client-ec2');
+  const { DescribeVpcsCommand } = await import('../aws/sdk/ec2.js');
   let count = 0;
   let NextToken: string | undefined;
   do {
@@ -57,7 +57,7 @@ async function countVpcs(ec2: EC2Client): Promise<number> {
 
 /** Elastic IPs allocated in the region: DescribeAddresses is not paginated. */
 async function countAddresses(ec2: EC2Client): Promise<number> {
-  const { DescribeAddressesCommand } = await import('@aws-sdk/client-ec2');
+  const { DescribeAddressesCommand } = await import('../aws/sdk/ec2.js');
   const found = await ec2.send(new DescribeAddressesCommand({}));
   return (found.Addresses ?? []).filter((a) => (a.Domain ?? 'vpc') === 'vpc').length;
 }
@@ -67,7 +67,7 @@ async function countAddresses(ec2: EC2Client): Promise<number> {
  * attributes: the API documents only two names as filters, though it returns this one too.
  */
 async function elasticIpLimit(ec2: EC2Client): Promise<number> {
-  const { DescribeAccountAttributesCommand } = await import('@aws-sdk/client-ec2');
+  const { DescribeAccountAttributesCommand } = await import('../aws/sdk/ec2.js');
   const found = await ec2.send(new DescribeAccountAttributesCommand({}));
   const raw = found.AccountAttributes?.find((a) => a.AttributeName === 'vpc-max-elastic-ips')
     ?.AttributeValues?.[0]?.AttributeValue;
@@ -84,8 +84,7 @@ async function elasticIpLimit(ec2: EC2Client): Promise<number> {
 
 /** NAT gateways per zone: a NAT gateway names its subnet, the subnet its zone. */
 async function natGatewaysByZone(ec2: EC2Client): Promise<Record<string, number>> {
-  const { DescribeNatGatewaysCommand, DescribeSubnetsCommand } =
-    await import('@aws-sdk/client-ec2');
+  const { DescribeNatGatewaysCommand, DescribeSubnetsCommand } = await import('../aws/sdk/ec2.js');
   const subnets: string[] = [];
   let NextToken: string | undefined;
   do {
@@ -127,7 +126,7 @@ async function natGatewaysByZone(ec2: EC2Client): Promise<Record<string, number>
 
 /** The region's zones as `!GetAZs` lists them: available Availability Zones, by name. */
 async function zoneNames(ec2: EC2Client): Promise<string[]> {
-  const { DescribeAvailabilityZonesCommand } = await import('@aws-sdk/client-ec2');
+  const { DescribeAvailabilityZonesCommand } = await import('../aws/sdk/ec2.js');
   const found = await ec2.send(
     new DescribeAvailabilityZonesCommand({
       Filters: [
@@ -146,7 +145,7 @@ async function serviceQuota(
   sq: ServiceQuotasClient,
   key: 'vpcs' | 'natGatewaysPerZone',
 ): Promise<number> {
-  const { GetServiceQuotaCommand } = await import('@aws-sdk/client-service-quotas');
+  const { GetServiceQuotaCommand } = await import('../aws/sdk/service-quotas.js');
   const { service, code } = QUOTA_INFO[key];
   const found = await sq.send(
     new GetServiceQuotaCommand({ ServiceCode: service, QuotaCode: code }),

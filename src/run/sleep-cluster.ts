@@ -34,7 +34,7 @@ async function describeCluster(
   rds: RDSClient,
   id: string,
 ): Promise<{ status: string; tags: Record<string, string> }> {
-  const { DescribeDBClustersCommand } = await import('@aws-sdk/client-rds');
+  const { DescribeDBClustersCommand } = await import('../aws/sdk/rds.js');
   try {
     const { DBClusters = [] } = await rds.send(
       new DescribeDBClustersCommand({ DBClusterIdentifier: id }),
@@ -79,7 +79,7 @@ export async function stackClusters(
  * it once it is available again. Returns each cluster's status afterwards.
  */
 export async function stopClusters(rds: RDSClient, clusters: StackCluster[]): Promise<string[]> {
-  const { StopDBClusterCommand } = await import('@aws-sdk/client-rds');
+  const { StopDBClusterCommand } = await import('../aws/sdk/rds.js');
   const statuses: string[] = [];
   for (const cluster of clusters) {
     if (cluster.status === 'available') {
@@ -121,7 +121,7 @@ export async function startClusters(
   clusters: StackCluster[],
   options: StartOptions,
 ): Promise<void> {
-  const { StartDBClusterCommand } = await import('@aws-sdk/client-rds');
+  const { StartDBClusterCommand } = await import('../aws/sdk/rds.js');
   let interval = options.pollMs;
   for (const cluster of clusters) {
     let status = cluster.status;

@@ -96,7 +96,7 @@ export async function templateSource(
   if (bodySize(loaded) <= TEMPLATE_BODY_LIMIT || !upload.bucket)
     return { TemplateBody: loaded.body };
   const s3 = await upload.s3();
-  const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+  const { PutObjectCommand } = await import('../aws/sdk/s3.js');
   try {
     await s3.send(
       new PutObjectCommand({
