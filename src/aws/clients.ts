@@ -1,8 +1,10 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import type { STSClient } from '@aws-sdk/client-sts';
 
 /**
  * The AWS clients a run may need, each built on first use: a destroy never loads RDS or S3, and
@@ -15,6 +17,10 @@ export interface AwsClients {
   s3(): Promise<S3Client>;
   ec2(): Promise<EC2Client>;
   serviceQuotas(): Promise<ServiceQuotasClient>;
+  /** Only to check that this account may use the key of a snapshot shared with it. */
+  kms(): Promise<KMSClient>;
+  /** Only to tell whether a cluster named by ARN is in another account. */
+  sts(): Promise<STSClient>;
 }
 
 // Many PRs polling at once draw "Rate exceeded": the adaptive mode adds client-side rate limiting
@@ -68,6 +74,14 @@ export function createAwsClients(region: string, env: NodeJS.ProcessEnv = proces
     serviceQuotas: lazy(async () => {
       const { ServiceQuotasClient } = await import('./sdk/service-quotas.js');
       return new ServiceQuotasClient(common);
+    }),
+    kms: lazy(async () => {
+      const { KMSClient } = await import('./sdk/kms.js');
+      return new KMSClient(common);
+    }),
+    sts: lazy(async () => {
+      const { STSClient } = await import('./sdk/sts.js');
+      return new STSClient(common);
     }),
   };
 }

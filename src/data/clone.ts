@@ -1,8 +1,10 @@
 // Types only: the RDS client is loaded on first use, so a destroy never pays for it.
 import type { DBCluster, RDSClient } from '@aws-sdk/client-rds';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import * as core from '@actions/core';
 import { createHash } from 'node:crypto';
 import { errorMessage, withContext } from '../errors.js';
+import { checkSharedKey } from './shared.js';
 
 /** The production cluster an environment's database is an Aurora copy-on-write clone of. */
 export interface CloneChoice {
@@ -103,11 +105,23 @@ function newName(request: CloneRequest): string {
   return cloneClusterName(request.stackName, new Date(request.now.getTime() + 1000));
 }
 
-/** One cluster, by identifier or ARN; undefined when it does not exist. */
-export async function findCluster(rds: RDSClient, cluster: string): Promise<DBCluster | undefined> {
+/**
+ * One cluster, by identifier or ARN; undefined when it does not exist. Another account's cluster,
+ * shared through AWS RAM, is listed only with IncludeShared.
+ */
+export async function findCluster(
+  rds: RDSClient,
+  cluster: string,
+  shared = false,
+): Promise<DBCluster | undefined> {
   const { DescribeDBClustersCommand } = await import('../aws/sdk/rds.js');
   try {
-    const found = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster }));
+    const found = await rds.send(
+      new DescribeDBClustersCommand({
+        DBClusterIdentifier: cluster,
+        IncludeShared: shared || undefined,
+      }),
+    );
     return found.DBClusters?.[0];
   } catch (error) {
     if ((error as { name?: string }).name === 'DBClusterNotFoundFault') return undefined;
@@ -143,7 +157,14 @@ export interface CloneRequest {
   region: string;
   stackName: string;
   now: Date;
+  /** The account the source lives in when it is not this one: a clone across accounts. */
+  sharedBy?: string;
+  kms?: () => Promise<KMSClient>;
 }
+
+/** What another account must share for this one to clone its cluster. */
+const CROSS_ACCOUNT_CLONE =
+  'the production account must share the cluster with this account through AWS RAM (a resource share of type rds:Cluster), and encrypt it with a customer-managed KMS key whose policy allows this account (not the AWS managed aws/rds key); or set "data-source: snapshot" and share snapshots (templates/production-share.yml)';
 
 /**
  * Checks that the source can be cloned now, and names the clone. Read-only for production: it
@@ -163,14 +184,23 @@ export async function resolveNewClone(rds: RDSClient, request: CloneRequest): Pr
       `Cannot clone "${name}" (source-db-cluster): it is in ${wrongRegion}, and Aurora clones only within a region (this run deploys to ${request.region})`,
     );
   }
-  const source = await findCluster(rds, request.source);
+  const source = await findCluster(rds, request.source, request.sharedBy !== undefined);
   if (!source) {
     throw new Error(
-      `Cannot clone "${name}" (source-db-cluster): there is no such DB cluster in ${request.region}`,
+      request.sharedBy
+        ? `Cannot clone "${name}" (source-db-cluster) of account ${request.sharedBy}: it is not shared with this account; ${CROSS_ACCOUNT_CLONE}`
+        : `Cannot clone "${name}" (source-db-cluster): there is no such DB cluster in ${request.region}`,
     );
   }
   const problem = cloneSourceProblem(source, request.region);
   if (problem) throw new Error(`Cannot clone "${name}" (source-db-cluster): ${problem}`);
+  if (request.sharedBy && source.StorageEncrypted && source.KmsKeyId && request.kms) {
+    await checkSharedKey(
+      request.kms,
+      source.KmsKeyId,
+      `cluster "${name}" of account ${request.sharedBy}`,
+    );
+  }
   if (source.CloneGroupId) {
     let clones: number | undefined;
     try {
@@ -190,7 +220,8 @@ export async function resolveNewClone(rds: RDSClient, request: CloneRequest): Pr
       core.info(`Preflight: "${name}" has ${clones} of ${AURORA_CLONE_LIMIT} clones`);
   }
   return {
-    source: source.DBClusterIdentifier ?? name,
+    // Another account's cluster is named by its ARN: RDS restores from a shared cluster only so.
+    source: request.sharedBy ? request.source : (source.DBClusterIdentifier ?? name),
     engine: source.Engine!,
     engineVersion: source.EngineVersion!,
     masterUsername: source.MasterUsername!,

@@ -1,7 +1,9 @@
 // Types only: the RDS client is loaded on first use, so a destroy never pays for it.
 import type { DBClusterSnapshot, RDSClient } from '@aws-sdk/client-rds';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { withContext } from '../errors.js';
 import { SNAPSHOT_PARAMETERS } from './parameters.js';
+import { checkSharedKey, listSharedSnapshots, parseRdsArn, snapshotsOfCluster } from './shared.js';
 
 export { SNAPSHOT_PARAMETERS };
 
@@ -15,22 +17,24 @@ export interface SnapshotChoice {
   createdAt?: Date;
   /** The master user a restore inherits (and the environment's secret is made for). */
   masterUsername?: string;
+  /** The account that shared the snapshot with this one (production in its own account). */
+  sharedBy?: string;
   /** How it was chosen, for the report. */
   source: 'newest' | 'explicit' | 'pinned';
 }
 
 /**
  * The newest snapshot of `cluster` that can be restored now. Pure. `creating` snapshots are
- * skipped (restoring one fails), as are any other cluster's.
+ * skipped (restoring one fails), as are any other cluster's: for a cluster named by ARN, one of
+ * the same name in another account is another cluster.
  */
 export function chooseNewestSnapshot(
   snapshots: DBClusterSnapshot[],
   cluster: string,
   { maxAgeHours, now }: { maxAgeHours: number; now: Date },
 ): DBClusterSnapshot {
-  // RDS keeps identifiers in lower case and matches them case-insensitively.
   const clusterId = clusterIdentifier(cluster).toLowerCase();
-  const ofCluster = snapshots.filter((s) => s.DBClusterIdentifier?.toLowerCase() === clusterId);
+  const ofCluster = snapshotsOfCluster(snapshots, cluster);
   const candidates = ofCluster
     .filter((s) => s.Status === 'available')
     .filter((s) => s.SnapshotCreateTime !== undefined)
@@ -60,6 +64,7 @@ function clusterIdentifier(cluster: string): string {
 export function toChoice(
   snapshot: DBClusterSnapshot,
   source: SnapshotChoice['source'],
+  sharedBy?: string,
 ): SnapshotChoice {
   const { DBClusterSnapshotArn: arn, DBClusterSnapshotIdentifier: identifier } = snapshot;
   if (!arn || !identifier || !snapshot.Engine || !snapshot.EngineVersion) {
@@ -72,6 +77,7 @@ export function toChoice(
     engineVersion: snapshot.EngineVersion,
     createdAt: snapshot.SnapshotCreateTime,
     masterUsername: snapshot.MasterUsername,
+    sharedBy,
     source,
   };
 }
@@ -112,8 +118,12 @@ export async function findSnapshot(
 ): Promise<DBClusterSnapshot | undefined> {
   const { DescribeDBClusterSnapshotsCommand } = await import('../aws/sdk/rds.js');
   try {
+    // A snapshot another account shares is named by its ARN, and listed only with IncludeShared.
     const found = await rds.send(
-      new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: identifier }),
+      new DescribeDBClusterSnapshotsCommand({
+        DBClusterSnapshotIdentifier: identifier,
+        IncludeShared: identifier.startsWith('arn:') || undefined,
+      }),
     );
     return found.DBClusterSnapshots?.[0];
   } catch (error) {
@@ -132,6 +142,45 @@ export interface SnapshotRequest {
   refresh: boolean;
   maxAgeHours: number;
   now: Date;
+  /**
+   * The account the cluster lives in when it is not this one (a cluster ARN of another account):
+   * its snapshots are the ones it shares with this account.
+   */
+  sharedBy?: string;
+  /** For a snapshot another account shares: checks that this account may use its KMS key. */
+  kms?: () => Promise<KMSClient>;
+}
+
+/**
+ * The snapshots a deploy chooses from: this account's of the cluster, or, for production in an
+ * account of its own, those it shares with this one (automated snapshots are never shared).
+ */
+async function candidateSnapshots(
+  rds: RDSClient,
+  request: SnapshotRequest & { cluster: string },
+): Promise<DBClusterSnapshot[]> {
+  if (!request.sharedBy) return listClusterSnapshots(rds, request.cluster);
+  const shared = await listSharedSnapshots(rds);
+  if (snapshotsOfCluster(shared, request.cluster).length === 0) {
+    throw new Error(
+      `Could not resolve a snapshot of cluster "${request.cluster}": account ${request.sharedBy} shares none of its snapshots with this account (${shared.length} shared snapshot(s) of other clusters or accounts). Production shares manual copies of its automated snapshots: deploy templates/production-share.yml there, naming this account`,
+    );
+  }
+  return shared;
+}
+
+/** A shared, encrypted snapshot is restored only if this account may use its key. */
+async function checkRestorable(
+  request: SnapshotRequest,
+  snapshot: DBClusterSnapshot,
+): Promise<void> {
+  const { sharedBy, kms } = request;
+  if (!sharedBy || !snapshot.StorageEncrypted || !snapshot.KmsKeyId || !kms) return;
+  await checkSharedKey(
+    kms,
+    snapshot.KmsKeyId,
+    `snapshot "${snapshot.DBClusterSnapshotIdentifier}", shared by account ${sharedBy},`,
+  );
 }
 
 /**
@@ -153,6 +202,10 @@ export async function resolveSnapshot(
         request.stackParameters?.[SNAPSHOT_PARAMETERS.engineVersion] ?? found?.EngineVersion ?? '',
       createdAt: found?.SnapshotCreateTime,
       masterUsername: found?.MasterUsername,
+      sharedBy:
+        request.sharedBy && parseRdsArn(pinned)?.account === request.sharedBy
+          ? request.sharedBy
+          : undefined,
       source: 'pinned',
     };
   }
@@ -166,13 +219,16 @@ export async function resolveSnapshot(
         `Snapshot "${request.explicit}" (snapshot-identifier) is "${found.Status}": expected "available"`,
       );
     }
-    return toChoice(found, 'explicit');
+    await checkRestorable(request, found);
+    return toChoice(found, 'explicit', request.sharedBy);
   }
   if (!request.cluster) {
     throw new Error(
       '"source-db-cluster" is required to deploy: expected the identifier of the production Aurora cluster (or set snapshot-identifier)',
     );
   }
-  const snapshots = await listClusterSnapshots(rds, request.cluster);
-  return toChoice(chooseNewestSnapshot(snapshots, request.cluster, request), 'newest');
+  const snapshots = await candidateSnapshots(rds, { ...request, cluster: request.cluster });
+  const newest = chooseNewestSnapshot(snapshots, request.cluster, request);
+  await checkRestorable(request, newest);
+  return toChoice(newest, 'newest', request.sharedBy);
 }

@@ -1,8 +1,11 @@
 // Types only: the RDS client is loaded on first use.
 import type { RDSClient } from '@aws-sdk/client-rds';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { STSClient } from '@aws-sdk/client-sts';
 import * as core from '@actions/core';
 import { resolveNewClone, type CloneChoice } from './clone.js';
 import { DATA_PARAMETERS, type DataSource } from './parameters.js';
+import { foreignAccount } from './shared.js';
 import { resolveSnapshot, type SnapshotChoice } from './snapshot.js';
 
 export { DATA_PARAMETERS, DATA_SOURCES, type DataSource } from './parameters.js';
@@ -25,6 +28,9 @@ export interface DataRequest {
   region: string;
   stackName: string;
   now: Date;
+  /** To check the key of data another account shares, and to tell that it is another's. */
+  kms: () => Promise<KMSClient>;
+  sts: () => Promise<STSClient>;
 }
 
 /** What the stack's database came from, by its parameters; undefined for a new stack. Pure. */
@@ -73,6 +79,8 @@ export async function resolveData(rds: RDSClient, request: DataRequest): Promise
             region: request.region,
             stackName: request.stackName,
             now: request.now,
+            sharedBy: await foreignAccount(request.sts, request.cluster),
+            kms: request.kms,
           });
     return { kind: 'clone', clone };
   }
@@ -83,6 +91,8 @@ export async function resolveData(rds: RDSClient, request: DataRequest): Promise
     refresh: request.refresh,
     maxAgeHours: request.maxSnapshotAgeHours,
     now: request.now,
+    sharedBy: await foreignAccount(request.sts, request.explicitSnapshot ?? request.cluster),
+    kms: request.kms,
   });
   const kept =
     snapshot.source === 'pinned'

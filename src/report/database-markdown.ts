@@ -1,4 +1,5 @@
 import { connectionHelp } from '../data/credentials.js';
+import { parseRdsArn } from '../data/shared.js';
 import type { RunReport } from './report.js';
 
 // The comment's lines about the database: where its data comes from, and how to reach it. Kept
@@ -26,7 +27,9 @@ export function databaseLine(report: RunReport): string | undefined {
     const age = known
       ? `, data as of ${ISO_MINUTE(clone.restoreTime)} (${formatAge(report.finishedAt.getTime() - clone.restoreTime.getTime())} ago)`
       : '';
-    return `Aurora clone of ${code(clone.source)} (${how}${age})`;
+    const arn = parseRdsArn(clone.source);
+    const name = arn ? `${code(arn.name)} of account ${arn.account}` : code(clone.source);
+    return `Aurora clone of ${name} (${how}${age})`;
   }
   const snapshot = report.snapshot;
   if (!snapshot) return undefined;
@@ -38,7 +41,8 @@ export function databaseLine(report: RunReport): string | undefined {
   const age = snapshot.createdAt
     ? `, taken ${formatAge(report.finishedAt.getTime() - snapshot.createdAt.getTime())} ago`
     : '';
-  return `${code(snapshot.identifier)} (${how}${age})`;
+  const shared = snapshot.sharedBy ? `, shared by account ${snapshot.sharedBy}` : '';
+  return `${code(snapshot.identifier)} (${how}${shared}${age})`;
 }
 
 /**

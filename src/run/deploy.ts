@@ -90,6 +90,8 @@ export function planBuilder(
         region: context.aws.region,
         stackName,
         now: new Date(context.clock.now()),
+        kms: context.aws.kms,
+        sts: context.aws.sts,
       });
       if (data.kind === 'snapshot') report.snapshot = data.snapshot;
       else report.clone = data.clone;

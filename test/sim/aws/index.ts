@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { CloudFormationService } from './cloudformation.js';
 import { Ec2Service } from './ec2.js';
 import { CallFaults, ResourceFaults } from './faults.js';
+import { KmsService, type KmsKey, type KmsKeySeed } from './kms.js';
 import type {
   FailResourceOptions,
   HangOptions,
@@ -42,6 +43,7 @@ export type {
   ThrottleOptions,
 } from './faults.js';
 export type { Cluster, ClusterSeed, Snapshot, SnapshotSeed } from './rds.js';
+export type { KmsKey, KmsKeySeed } from './kms.js';
 export type { CallRecord, Service } from './server.js';
 export type { Ec2Seed, Ec2Service } from './ec2.js';
 export type { ServiceQuotasService } from './service-quotas.js';
@@ -134,6 +136,7 @@ export class AwsSimulator {
       shutdown: shutdown.signal,
     });
     const s3 = new S3Service();
+    const kms = new KmsService({ region, accountId });
     const resourceFaults = new ResourceFaults();
     // The provider counts live resources across stacks for quotas; the service owns the stacks.
     const stacks = (): StackRecord[] => cloudformation.allStacks;
@@ -152,7 +155,7 @@ export class AwsSimulator {
       },
       await loadResourceSpec(),
       resourceFaults,
-      new ResourceProvider(rds, s3, () => stacks(), options.quotas),
+      new ResourceProvider(rds, s3, () => stacks(), options.quotas, kms),
       s3,
     );
     const quotas = options.quotas ?? {};
@@ -162,6 +165,8 @@ export class AwsSimulator {
       s3,
       ec2: new Ec2Service({ region, accountId, stacks, quotas }),
       serviceQuotas: new ServiceQuotasService({ region, accountId, quotas }),
+      kms,
+      accountId,
       faults: new CallFaults(),
       calls: [],
     };
@@ -265,6 +270,13 @@ export class AwsSimulator {
 
   addSnapshot(seed: SnapshotSeed): Snapshot {
     return this.services.rds.addSnapshot(seed);
+  }
+
+  // KMS
+
+  /** A KMS key, by default this account's; `usableBy` names the other accounts its policy allows. */
+  addKmsKey(seed?: KmsKeySeed): KmsKey {
+    return this.services.kms.addKey(seed);
   }
 
   cluster(id: string): Cluster | undefined {

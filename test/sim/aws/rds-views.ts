@@ -52,6 +52,7 @@ export function clusterXml(c: Cluster, region: string): Record<string, unknown> 
     ),
     VpcSecurityGroups: xmlList('VpcSecurityGroupMembership', []),
     StorageEncrypted: true,
+    KmsKeyId: c.kmsKeyId,
     DbClusterResourceId: c.resourceId,
     DBClusterArn: c.arn,
     CloneGroupId: c.cloneGroupId,
@@ -66,6 +67,7 @@ export function snapshotXml(
   s: Snapshot,
   region: string,
   cluster: Cluster | undefined,
+  own = true,
 ): Record<string, unknown> {
   return {
     AvailabilityZones: availabilityZones(region),
@@ -81,9 +83,11 @@ export function snapshotXml(
     MasterUsername: s.masterUsername,
     EngineVersion: s.engineVersion,
     LicenseModel: s.engine.includes('postgres') ? 'postgresql-license' : 'general-public-license',
-    SnapshotType: s.type,
+    // A snapshot another account shares is listed as shared.
+    SnapshotType: own ? s.type : 'shared',
     PercentProgress: s.status === 'available' ? 100 : 42,
     StorageEncrypted: true,
+    KmsKeyId: s.kmsKeyId,
     DBClusterSnapshotArn: s.arn,
     IAMDatabaseAuthenticationEnabled: false,
     TagList: tagList(s.tags),

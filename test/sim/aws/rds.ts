@@ -25,6 +25,12 @@ export interface ClusterSeed {
   latestRestorableTime?: Date;
   /** Set once the cluster has been cloned (or is a clone). */
   cloneGroupId?: string;
+  /** The account the cluster is in (default: the simulator's): production in its own account. */
+  ownerAccount?: string;
+  /** Accounts it is shared with through AWS RAM (they may clone it, naming it by ARN). */
+  sharedWith?: string[];
+  /** The KMS key that encrypts it (an ARN); default: the account's aws/rds key, not modelled. */
+  kmsKeyId?: string;
 }
 
 export interface SnapshotSeed {
@@ -39,16 +45,23 @@ export interface SnapshotSeed {
   tags?: Record<string, string>;
   /** Default: the cluster's, else `postgres`. */
   masterUsername?: string;
+  /** The account the snapshot is in (default: the simulator's): production in its own account. */
+  ownerAccount?: string;
+  /** Accounts a manual snapshot is shared with (ModifyDBClusterSnapshotAttribute `restore`). */
+  sharedWith?: string[];
+  /** The KMS key that encrypts it (an ARN). */
+  kmsKeyId?: string;
 }
 
 export interface Cluster extends Required<
-  Omit<ClusterSeed, 'tags' | 'latestRestorableTime' | 'cloneGroupId'>
+  Omit<ClusterSeed, 'tags' | 'latestRestorableTime' | 'cloneGroupId' | 'kmsKeyId'>
 > {
   arn: string;
   tags: Record<string, string>;
   resourceId: string;
   latestRestorableTime?: Date;
   cloneGroupId?: string;
+  kmsKeyId?: string;
 }
 
 export interface Snapshot {
@@ -62,6 +75,9 @@ export interface Snapshot {
   type: string;
   tags: Record<string, string>;
   masterUsername: string;
+  ownerAccount: string;
+  sharedWith: string[];
+  kmsKeyId?: string;
 }
 
 export interface RdsOptions {
@@ -139,10 +155,14 @@ export class RdsService {
       members: seed.members ?? [`${seed.id}-instance-1`],
       latestRestorableTime: seed.latestRestorableTime,
       cloneGroupId: seed.cloneGroupId,
-      arn: `arn:aws:rds:${this.options.region}:${this.options.accountId}:cluster:${seed.id}`,
+      ownerAccount: seed.ownerAccount ?? this.options.accountId,
+      sharedWith: seed.sharedWith ?? [],
+      kmsKeyId: seed.kmsKeyId,
+      arn: `arn:aws:rds:${this.options.region}:${seed.ownerAccount ?? this.options.accountId}:cluster:${seed.id}`,
       resourceId: `cluster-${randomBytes(13).toString('hex').toUpperCase()}`,
     };
-    this.clusters.set(cluster.id, cluster);
+    // Another account's cluster of the same name is another cluster: keyed by ARN then.
+    this.clusters.set(this.isOwn(cluster) ? cluster.id : cluster.arn, cluster);
     return cluster;
   }
 
@@ -155,10 +175,13 @@ export class RdsService {
       (type === 'automated'
         ? `rds:${seed.cluster}-${stamp}`
         : `${seed.cluster}-${randomBytes(4).toString('hex')}`);
-    const cluster = this.clusters.get(seed.cluster);
+    const owner = seed.ownerAccount ?? this.options.accountId;
+    const cluster = [...this.clusters.values()].find(
+      (c) => c.id === seed.cluster && c.ownerAccount === owner,
+    );
     const snapshot: Snapshot = {
       id,
-      arn: `arn:aws:rds:${this.options.region}:${this.options.accountId}:cluster-snapshot:${id}`,
+      arn: `arn:aws:rds:${this.options.region}:${owner}:cluster-snapshot:${id}`,
       cluster: seed.cluster,
       status: seed.status ?? 'available',
       createdAt,
@@ -167,14 +190,33 @@ export class RdsService {
       type,
       tags: seed.tags ?? {},
       masterUsername: seed.masterUsername ?? cluster?.masterUsername ?? 'postgres',
+      ownerAccount: owner,
+      sharedWith: seed.sharedWith ?? [],
+      kmsKeyId: seed.kmsKeyId ?? cluster?.kmsKeyId,
     };
     this.snapshots.push(snapshot);
     return snapshot;
   }
 
-  /** A snapshot by identifier or ARN. */
+  private isOwn(item: { ownerAccount: string }): boolean {
+    return item.ownerAccount === this.options.accountId;
+  }
+
+  /** Shared with this account by another: visible by ARN, and with IncludeShared. */
+  private isSharedHere(item: { ownerAccount: string; sharedWith: string[] }): boolean {
+    return !this.isOwn(item) && item.sharedWith.includes(this.options.accountId);
+  }
+
+  /**
+   * A snapshot this account may restore, by identifier or ARN: its own, or by ARN one another
+   * account shares with it. Another account's unshared snapshot does not exist for it.
+   */
   findSnapshot(idOrArn: string): Snapshot | undefined {
-    return this.snapshots.find((s) => s.id === idOrArn || s.arn === idOrArn);
+    return this.snapshots.find(
+      (s) =>
+        (this.isOwn(s) && s.id === idOrArn) ||
+        (s.arn === idOrArn && (this.isOwn(s) || this.isSharedHere(s))),
+    );
   }
 
   handle(params: QueryParams): Record<string, unknown> | undefined {
@@ -205,7 +247,7 @@ export class RdsService {
    * a clone group.
    */
   clone(sourceId: string, seed: Omit<ClusterSeed, 'cloneGroupId' | 'members'>): Cluster {
-    const source = this.cluster(sourceId);
+    const source = this.cluster(sourceId, true);
     if (source.status !== 'available') {
       throw new QueryError(
         'InvalidDBClusterStateFault',
@@ -223,9 +265,16 @@ export class RdsService {
     });
   }
 
-  /** Clusters by identifier or ARN, as DescribeDBClusters finds them. */
-  cluster(idOrArn: string | undefined): Cluster {
-    const cluster = [...this.clusters.values()].find((c) => c.id === idOrArn || c.arn === idOrArn);
+  /**
+   * Clusters by identifier or ARN, as DescribeDBClusters finds them: this account's, or, with
+   * `shared`, another's shared with it through RAM (by ARN only).
+   */
+  cluster(idOrArn: string | undefined, shared = false): Cluster {
+    const cluster = [...this.clusters.values()].find(
+      (c) =>
+        (this.isOwn(c) && (c.id === idOrArn || c.arn === idOrArn)) ||
+        (shared && c.arn === idOrArn && this.isSharedHere(c)),
+    );
     if (!cluster)
       throw new QueryError('DBClusterNotFoundFault', `DBCluster ${idOrArn ?? ''} not found.`, 404);
     return cluster;
@@ -251,8 +300,12 @@ export class RdsService {
 
   private describeClusters(params: QueryParams): Record<string, unknown> {
     const id = params.string('DBClusterIdentifier');
+    const shared = params.string('IncludeShared') === 'true';
     const groups = filterValues(params, 'clone-group-id');
-    const clusters = (id ? [this.cluster(id)] : [...this.clusters.values()]).filter(
+    const visible = [...this.clusters.values()].filter(
+      (c) => this.isOwn(c) || (shared && this.isSharedHere(c)),
+    );
+    const clusters = (id ? [this.cluster(id, shared)] : visible).filter(
       (c) => !groups || (c.cloneGroupId !== undefined && groups.includes(c.cloneGroupId)),
     );
     const { items, marker } = page(clusters, params);
@@ -270,9 +323,10 @@ export class RdsService {
     const clusterId = params.string('DBClusterIdentifier');
     const type = params.string('SnapshotType');
     let matches: Snapshot[];
+    const shared = params.string('IncludeShared') === 'true';
     if (snapshotId) {
       const snapshot = this.findSnapshot(snapshotId);
-      if (!snapshot)
+      if (!snapshot || (!this.isOwn(snapshot) && !shared))
         throw new QueryError(
           'DBClusterSnapshotNotFoundFault',
           `DBClusterSnapshot not found: ${snapshotId}`,
@@ -282,10 +336,20 @@ export class RdsService {
     } else {
       const clusterArn = (c: string) =>
         `arn:aws:rds:${this.options.region}:${this.options.accountId}:cluster:${c}`;
+      // RDS: no SnapshotType lists this account's automated and manual snapshots, with the
+      // shared ones too under IncludeShared; `shared` lists only those other accounts share.
+      const ofType = (s: Snapshot) =>
+        type === 'shared'
+          ? this.isSharedHere(s)
+          : type
+            ? this.isOwn(s) && s.type === type
+            : (this.isOwn(s) && (s.type === 'automated' || s.type === 'manual')) ||
+              (shared && this.isSharedHere(s));
       matches = this.snapshots.filter(
         (s) =>
-          (!clusterId || s.cluster === clusterId || clusterArn(s.cluster) === clusterId) &&
-          (type ? s.type === type : s.type === 'automated' || s.type === 'manual'),
+          (!clusterId ||
+            (this.isOwn(s) && (s.cluster === clusterId || clusterArn(s.cluster) === clusterId))) &&
+          ofType(s),
       );
     }
     const { items, marker } = page(matches, params);
@@ -303,6 +367,6 @@ export class RdsService {
   }
 
   private snapshotXml(s: Snapshot): Record<string, unknown> {
-    return snapshotXml(s, this.options.region, this.clusters.get(s.cluster));
+    return snapshotXml(s, this.options.region, this.clusters.get(s.cluster), this.isOwn(s));
   }
 }

@@ -6,6 +6,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isLive } from './changes.js';
+import type { KmsService } from './kms.js';
 import type { RdsService } from './rds.js';
 import type { S3Service } from './s3.js';
 import type { ResourceState, StackRecord } from './stack-model.js';
@@ -57,7 +58,22 @@ export class ResourceProvider {
     private readonly stacks: () => StackRecord[],
     /** Live resources allowed per type across all stacks, e.g. `{ 'AWS::EC2::VPC': 5 }`. */
     private readonly quotas: Record<string, number> = {},
+    private readonly kms?: KmsService,
   ) {}
+
+  /**
+   * RDS's refusal of data encrypted with a key this account may not use (a snapshot or cluster
+   * another account shares, whose key policy does not name this account).
+   */
+  private keyRefusal(keyId: string | undefined): string | undefined {
+    if (!keyId || !this.kms?.keys.has(keyId) || this.kms.usable(keyId)) return undefined;
+    return handlerFailure(
+      `The specified KMS key [${keyId}] does not exist, is not enabled or you do not have permissions to access it.`,
+      'Rds',
+      400,
+      'InvalidRequest',
+    );
+  }
 
   /** Returns why the service refuses to create the resource, if it does. */
   create(resource: ResourceState): string | undefined {
@@ -117,10 +133,12 @@ export class ResourceProvider {
         port: props.Port === undefined ? undefined : Number(props.Port),
         tags: this.stackTagsOf(resource),
       };
+      const refused = this.keyRefusal(this.rds.cluster(sourceId, true).kmsKeyId);
+      if (refused) return refused;
       if (props.RestoreType === 'copy-on-write') {
         this.rds.clone(sourceId, seed);
       } else {
-        const source = this.rds.cluster(sourceId);
+        const source = this.rds.cluster(sourceId, true);
         this.rds.addCluster({
           ...seed,
           engine: source.engine,
@@ -149,6 +167,8 @@ export class ResourceProvider {
     if (snapshotId && (!snapshot || snapshot.status !== 'available')) {
       return handlerFailure(`DBClusterSnapshot not found: ${snapshotId}`, 'Rds', 404, 'NotFound');
     }
+    const refused = this.keyRefusal(snapshot?.kmsKeyId);
+    if (refused) return refused;
     if (snapshot && props.Engine !== undefined && String(props.Engine) !== snapshot.engine) {
       return handlerFailure(
         `The engine name requested for your DB cluster (${String(props.Engine)}) doesn't match the engine name of your snapshot (${snapshot.engine}).`,

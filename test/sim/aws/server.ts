@@ -14,12 +14,26 @@ import {
   queryResponse,
   type XmlReply,
 } from './query-protocol.js';
+import type { KmsService } from './kms.js';
 import { RDS_NAMESPACE, type RdsService } from './rds.js';
 import { s3Operation, type HttpReply, type S3Service } from './s3.js';
 import { jsonErrorReply, type JsonReply, type ServiceQuotasService } from './service-quotas.js';
 
-export type Service = 'cloudformation' | 'rds' | 's3' | 'ec2' | 'servicequotas';
-const SERVICES: readonly string[] = ['cloudformation', 'rds', 's3', 'ec2', 'servicequotas'];
+export type Service = 'cloudformation' | 'rds' | 's3' | 'ec2' | 'servicequotas' | 'kms' | 'sts';
+const SERVICES: readonly string[] = [
+  'cloudformation',
+  'rds',
+  's3',
+  'ec2',
+  'servicequotas',
+  'kms',
+  'sts',
+];
+/** The services that speak JSON 1.1 (the action in X-Amz-Target, the input in the body). */
+type JsonService = 'servicequotas' | 'kms';
+const JSON_SERVICES: readonly string[] = ['servicequotas', 'kms'];
+
+export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 export interface CallRecord {
   service: Service | 'unknown';
@@ -39,6 +53,9 @@ export interface Services {
   s3: S3Service;
   ec2: Ec2Service;
   serviceQuotas: ServiceQuotasService;
+  kms: KmsService;
+  /** The account every service answers for. */
+  accountId: string;
   faults: CallFaults;
   calls: CallRecord[];
 }
@@ -71,7 +88,7 @@ function answerQuery(
   service: Service | 'unknown',
   params: QueryParams,
 ): XmlReply {
-  const namespace = service === 'rds' ? RDS_NAMESPACE : CFN_NAMESPACE;
+  const namespace = namespaceOf(service);
   try {
     if (service === 'unknown') {
       throw new QueryError(
@@ -81,6 +98,9 @@ function answerQuery(
       );
     }
     if (service === 'ec2') return services.ec2.handle(params);
+    if (service === 'sts') {
+      return queryResponse(params.action, callerIdentity(params, services.accountId), namespace);
+    }
     const result =
       service === 'rds' ? services.rds.handle(params) : services.cloudformation.handle(params);
     return queryResponse(params.action, result, namespace);
@@ -88,6 +108,27 @@ function answerQuery(
     if (error instanceof QueryError) return queryErrorResponse(error, namespace);
     throw error;
   }
+}
+
+function namespaceOf(service: Service | 'unknown'): string {
+  if (service === 'rds') return RDS_NAMESPACE;
+  if (service === 'sts') return STS_NAMESPACE;
+  return CFN_NAMESPACE;
+}
+
+/** STS's GetCallerIdentity: the simulator's account, as the deploy role's session would see it. */
+function callerIdentity(params: QueryParams, account: string): Record<string, unknown> {
+  if (params.action !== 'GetCallerIdentity') {
+    throw new QueryError(
+      'InvalidAction',
+      `Could not find operation ${params.action} for version 2011-06-15`,
+    );
+  }
+  return {
+    UserId: 'AROAPRENVDEPLOYROLE00:GitHubActions',
+    Account: account,
+    Arn: `arn:aws:sts::${account}:assumed-role/pr-env-deploy/GitHubActions`,
+  };
 }
 
 const SLOW_DOWN =
@@ -129,9 +170,10 @@ async function serveS3(
   res.end(req.method === 'HEAD' ? undefined : reply.body);
 }
 
-/** Service Quotas speaks JSON 1.1: the action is in X-Amz-Target, the input is the body. */
+/** Service Quotas and KMS speak JSON 1.1: the action is in X-Amz-Target, the input is the body. */
 async function serveJson(
   services: Services,
+  service: JsonService,
   req: IncomingMessage,
   res: ServerResponse,
   body: Buffer,
@@ -144,15 +186,16 @@ async function serveJson(
   } catch {
     // Answered as a failed call below, by the service.
   }
-  const call: CallRecord = { service: 'servicequotas', action, params, time: new Date() };
+  const call: CallRecord = { service, action, params, time: new Date() };
   services.calls.push(call);
-  await services.faults.waitWhileHung('servicequotas', action);
+  await services.faults.waitWhileHung(service, action);
   let reply: JsonReply;
-  if (services.faults.shouldThrottle('servicequotas', action)) {
+  if (services.faults.shouldThrottle(service, action)) {
     call.throttled = true;
     reply = jsonErrorReply('ThrottlingException', 'Rate exceeded');
   } else {
-    reply = services.serviceQuotas.handle(target, body.toString('utf8'));
+    const handler = service === 'kms' ? services.kms : services.serviceQuotas;
+    reply = handler.handle(target, body.toString('utf8'));
   }
   call.status = reply.status;
   res.writeHead(reply.status, reply.headers);
@@ -170,7 +213,9 @@ export async function serve(
     const body = await readBody(req);
     const service = serviceOf(req, url);
     if (service === 's3') return await serveS3(services, req, res, url, body);
-    if (service === 'servicequotas') return await serveJson(services, req, res, body);
+    if (JSON_SERVICES.includes(service)) {
+      return await serveJson(services, service as JsonService, req, res, body);
+    }
     const form = req.method === 'POST' ? body.toString('utf8') : url.search.slice(1);
     const params = new QueryParams(parseQueryBody(form));
     const call: CallRecord = {
@@ -188,10 +233,7 @@ export async function serve(
       reply =
         service === 'ec2'
           ? ec2ErrorReply(new Ec2Error('RequestLimitExceeded', 'Request limit exceeded.', 503))
-          : queryErrorResponse(
-              new QueryError('Throttling', 'Rate exceeded'),
-              service === 'rds' ? RDS_NAMESPACE : CFN_NAMESPACE,
-            );
+          : queryErrorResponse(new QueryError('Throttling', 'Rate exceeded'), namespaceOf(service));
     } else {
       reply = answerQuery(services, service, params);
     }

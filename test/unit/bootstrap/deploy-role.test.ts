@@ -98,6 +98,12 @@ function requestsFor(action: string, stack: string): Request[] {
     case 'ec2:DescribeVpcs':
     case 'servicequotas:GetServiceQuota':
       return [{ action, resource: '*' }];
+    // Production in another account: which account a cluster ARN is in needs no permission
+    // (GetCallerIdentity), and the shared snapshot's key is checked only with a key set up
+    // (SnapshotKmsKeyArn): see "production in another account" below.
+    case 'sts:GetCallerIdentity':
+    case 'kms:DescribeKey':
+      return [];
     default:
       throw new Error(
         `The action calls ${action}, which the bootstrap tests do not know: grant it in templates/bootstrap.yml (deploy role), then add it here`,
@@ -134,7 +140,11 @@ async function awsCallsInSource(): Promise<string[]> {
       pkg: '@aws-sdk/client-service-quotas',
       exports: await import('@aws-sdk/client-service-quotas'),
     },
+    kms: { pkg: '@aws-sdk/client-kms', exports: await import('@aws-sdk/client-kms') },
+    sts: { pkg: '@aws-sdk/client-sts', exports: await import('@aws-sdk/client-sts') },
   };
+  // A file may load its commands through a facade of src/aws/sdk/ alone.
+  const facade = (pkg: string) => `sdk/${pkg.replace('@aws-sdk/client-', '')}.js'`;
   const calls = new Set<string>();
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
@@ -143,7 +153,8 @@ async function awsCallsInSource(): Promise<string[]> {
       // DescribeAccountAttributes): the one the file imports is the one it sends.
       const service = Object.keys(clients).find(
         (key) =>
-          `${name}Command` in clients[key]!.exports && text.includes(`'${clients[key]!.pkg}'`),
+          `${name}Command` in clients[key]!.exports &&
+          (text.includes(`'${clients[key]!.pkg}'`) || text.includes(facade(clients[key]!.pkg))),
       );
       if (!service) {
         throw new Error(
@@ -185,6 +196,55 @@ describe('the deploy role allows every AWS call the action makes', () => {
   it('lets CloudFormation read a large template from the bucket (the caller needs s3:GetObject)', () => {
     const resource = `arn:aws:s3:::${bucket}/${templateKey(STACK)}`;
     expect(evaluate(deploy, { action: 's3:GetObject', resource })).toBe('allow');
+  });
+});
+
+describe('production in another account (SourceDBCluster an ARN, SnapshotKmsKeyArn its share key)', () => {
+  const PRODUCTION = '111122223333';
+  const SOURCE = `arn:aws:rds:${REGION}:${PRODUCTION}:cluster:prod-db`;
+  const KEY = `arn:aws:kms:${REGION}:${PRODUCTION}:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0`;
+  const crossAccount = roleStatements(
+    resolved({ SourceDBCluster: SOURCE, SnapshotKmsKeyArn: KEY }).resources.DeployRole!,
+  );
+  const allowed = (action: string, resource: string) =>
+    evaluate(crossAccount, { action, resource }) === 'allow';
+
+  it('may list the snapshots production shares, and not a third account’s', () => {
+    const action = 'rds:DescribeDBClusterSnapshots';
+    expect(
+      allowed(
+        action,
+        `arn:aws:rds:${REGION}:${PRODUCTION}:cluster-snapshot:pr-env-share-prod-db-1`,
+      ),
+    ).toBe(true);
+    expect(allowed(action, SOURCE)).toBe(true);
+    expect(allowed(action, `arn:aws:rds:${REGION}:444455556666:cluster-snapshot:x`)).toBe(false);
+    // Not this account's snapshots any more: production's are the only source.
+    expect(allowed(action, `arn:aws:rds:${REGION}:${ACCOUNT}:cluster-snapshot:rds:prod-db-1`)).toBe(
+      false,
+    );
+  });
+
+  it('may describe the source cluster (a clone across accounts), and nothing else of production', () => {
+    expect(allowed('rds:DescribeDBClusters', SOURCE)).toBe(true);
+    expect(
+      allowed('rds:DescribeDBClusters', `arn:aws:rds:${REGION}:${PRODUCTION}:cluster:billing`),
+    ).toBe(false);
+    for (const action of ['rds:StopDBCluster', 'rds:StartDBCluster', 'rds:ModifyDBCluster']) {
+      expect(evaluate(crossAccount, { action, resource: SOURCE })).not.toBe('allow');
+    }
+  });
+
+  it('may describe the share key to check it before a deploy, and do nothing else with it', () => {
+    expect(allowed('kms:DescribeKey', KEY)).toBe(true);
+    expect(allowed('kms:DescribeKey', KEY.replace('0f1e', '9f1e'))).toBe(false);
+    for (const action of ['kms:Decrypt', 'kms:CreateGrant', 'kms:ReEncryptFrom']) {
+      expect(allowed(action, KEY)).toBe(false);
+    }
+  });
+
+  it('grants no key at all without SnapshotKmsKeyArn', () => {
+    expect(allowedActions(deploy)).not.toContain('kms:describekey');
   });
 });
 

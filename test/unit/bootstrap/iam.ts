@@ -3,7 +3,7 @@
  *
  * - `resolveTemplate` evaluates the intrinsic functions of a parsed template for a set of
  *   parameter values (conditions, `Fn::If` with `AWS::NoValue`, `Ref`, `Fn::GetAtt`, `Fn::Sub`,
- *   `Fn::Join`), giving each resource a plausible physical name and ARN, so that the policies
+ *   `Fn::Join`, `Fn::Select`, `Fn::Split`), giving each resource a plausible physical name and ARN, so that the policies
  *   can be read as IAM will read them;
  * - `evaluate` decides an IAM request against identity-policy statements the way IAM does for a
  *   single policy set: an explicit Deny wins, then any Allow, otherwise an implicit deny.
@@ -191,6 +191,14 @@ export function resolveTemplate(template: CfnTemplate, options: ResolveOptions):
           return (args as Json[]).every((item) => evaluate(item) === true);
         case 'Fn::Or':
           return (args as Json[]).some((item) => evaluate(item) === true);
+        case 'Fn::Select': {
+          const [index, items] = args as [Json, Json];
+          return (evaluate(items) as Json[])[Number(evaluate(index))];
+        }
+        case 'Fn::Split': {
+          const [separator, text] = args as [string, Json];
+          return String(evaluate(text)).split(separator);
+        }
         default:
           if (key.startsWith('Fn::')) throw new Error(`resolveTemplate does not know ${key}`);
       }
