@@ -116,7 +116,8 @@ export function bundledTemplatePath(): string {
 }
 
 const CLUSTER_ID = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
-const RDS_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(cluster|cluster-snapshot):[A-Za-z0-9:-]+$/;
+const CLUSTER_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[A-Za-z][A-Za-z0-9-]{0,62}$/;
+const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster-snapshot:[A-Za-z0-9:-]+$/;
 const SNAPSHOT_ID = /^[A-Za-z][A-Za-z0-9:-]{0,254}$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -170,12 +171,12 @@ export function getSettings(
 
   const sourceDbCluster = matching(
     'source-db-cluster',
-    [CLUSTER_ID, RDS_ARN],
+    [CLUSTER_ID, CLUSTER_ARN],
     'a DB cluster identifier (a letter, then letters, digits or hyphens, at most 63) or its ARN',
   );
   const snapshotIdentifier = matching(
     'snapshot-identifier',
-    [SNAPSHOT_ID, RDS_ARN],
+    [SNAPSHOT_ID, SNAPSHOT_ARN],
     'a DB cluster snapshot identifier (rds:prod-2026-01-01-00-00 or my-snapshot) or its ARN',
   );
 

@@ -283,6 +283,12 @@ describe('getSettings', () => {
       '"source-db-cluster": "prod_db" is not valid: expected a DB cluster identifier',
     ],
     [
+      // A snapshot's ARN where the cluster's belongs: production is named by its cluster.
+      'source-db-cluster',
+      'arn:aws:rds:eu-west-1:111122223333:cluster-snapshot:rds:prod-db-2026-11-22-03-00',
+      '"source-db-cluster": "arn:aws:rds:eu-west-1:111122223333:cluster-snapshot:rds:prod-db-2026-11-22-03-00" is not valid: expected a DB cluster identifier',
+    ],
+    [
       'snapshot-identifier',
       '1snap',
       '"snapshot-identifier": "1snap" is not valid: expected a DB cluster snapshot identifier',
