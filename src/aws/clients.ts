@@ -1,5 +1,6 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
@@ -15,6 +16,8 @@ export interface AwsClients {
   s3(): Promise<S3Client>;
   ec2(): Promise<EC2Client>;
   serviceQuotas(): Promise<ServiceQuotasClient>;
+  /** Only for an `app-image` in ECR, resolved to its digest. */
+  ecr(): Promise<ECRClient>;
 }
 
 // Many PRs polling at once draw "Rate exceeded": the adaptive mode adds client-side rate limiting
@@ -68,6 +71,10 @@ export function createAwsClients(region: string, env: NodeJS.ProcessEnv = proces
     serviceQuotas: lazy(async () => {
       const { ServiceQuotasClient } = await import('@aws-sdk/client-service-quotas');
       return new ServiceQuotasClient(common);
+    }),
+    ecr: lazy(async () => {
+      const { ECRClient } = await import('@aws-sdk/client-ecr');
+      return new ECRClient(common);
     }),
   };
 }
