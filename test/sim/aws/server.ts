@@ -16,10 +16,11 @@ import {
 } from './query-protocol.js';
 import { RDS_NAMESPACE, type RdsService } from './rds.js';
 import { s3Operation, type HttpReply, type S3Service } from './s3.js';
+import type { EcrService } from './ecr.js';
 import { jsonErrorReply, type JsonReply, type ServiceQuotasService } from './service-quotas.js';
 
-export type Service = 'cloudformation' | 'rds' | 's3' | 'ec2' | 'servicequotas';
-const SERVICES: readonly string[] = ['cloudformation', 'rds', 's3', 'ec2', 'servicequotas'];
+export type Service = 'cloudformation' | 'rds' | 's3' | 'ec2' | 'servicequotas' | 'ecr';
+const SERVICES: readonly string[] = ['cloudformation', 'rds', 's3', 'ec2', 'servicequotas', 'ecr'];
 
 export interface CallRecord {
   service: Service | 'unknown';
@@ -39,6 +40,7 @@ export interface Services {
   s3: S3Service;
   ec2: Ec2Service;
   serviceQuotas: ServiceQuotasService;
+  ecr: EcrService;
   faults: CallFaults;
   calls: CallRecord[];
 }
@@ -129,9 +131,10 @@ async function serveS3(
   res.end(req.method === 'HEAD' ? undefined : reply.body);
 }
 
-/** Service Quotas speaks JSON 1.1: the action is in X-Amz-Target, the input is the body. */
+/** Service Quotas and ECR speak JSON 1.1: the action is in X-Amz-Target, the input is the body. */
 async function serveJson(
   services: Services,
+  service: 'servicequotas' | 'ecr',
   req: IncomingMessage,
   res: ServerResponse,
   body: Buffer,
@@ -144,15 +147,16 @@ async function serveJson(
   } catch {
     // Answered as a failed call below, by the service.
   }
-  const call: CallRecord = { service: 'servicequotas', action, params, time: new Date() };
+  const call: CallRecord = { service, action, params, time: new Date() };
   services.calls.push(call);
-  await services.faults.waitWhileHung('servicequotas', action);
+  await services.faults.waitWhileHung(service, action);
   let reply: JsonReply;
-  if (services.faults.shouldThrottle('servicequotas', action)) {
+  if (services.faults.shouldThrottle(service, action)) {
     call.throttled = true;
     reply = jsonErrorReply('ThrottlingException', 'Rate exceeded');
   } else {
-    reply = services.serviceQuotas.handle(target, body.toString('utf8'));
+    const handler = service === 'ecr' ? services.ecr : services.serviceQuotas;
+    reply = handler.handle(target, body.toString('utf8'));
   }
   call.status = reply.status;
   res.writeHead(reply.status, reply.headers);
@@ -170,7 +174,8 @@ export async function serve(
     const body = await readBody(req);
     const service = serviceOf(req, url);
     if (service === 's3') return await serveS3(services, req, res, url, body);
-    if (service === 'servicequotas') return await serveJson(services, req, res, body);
+    if (service === 'servicequotas' || service === 'ecr')
+      return await serveJson(services, service, req, res, body);
     const form = req.method === 'POST' ? body.toString('utf8') : url.search.slice(1);
     const params = new QueryParams(parseQueryBody(form));
     const call: CallRecord = {

@@ -1,8 +1,8 @@
-export const id = 5;
-export const ids = [5];
+export const id = 576;
+export const ids = [576];
 export const modules = {
 
-/***/ 4005:
+/***/ 1576:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -117,25 +117,311 @@ async function replyToIssue(octokit, repo, issue, body) {
     return data.html_url;
 }
 
-// EXTERNAL MODULE: ./src/github/event.ts
-var github_event = __webpack_require__(5015);
-;// CONCATENATED MODULE: ./src/github/pulls.ts
+// EXTERNAL MODULE: ./src/app/build.ts
+var app_build = __webpack_require__(5227);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/app/ecr-image.ts
 
-
-/** A PR as it is now (head SHA, state, labels), for runs whose event does not carry it. */
-async function getPullRequest(octokit, repo, number) {
+const ECR_URI = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([a-z0-9]+(?:[._/-][a-z0-9]+)*)(?::([\w][\w.-]{0,127})|@(sha256:[0-9a-f]{64}))?$/;
+/** The ECR image an `app-image` names, or undefined for another registry. Pure. */
+function parseEcrImage(image) {
+    const match = ECR_URI.exec(image);
+    if (!match)
+        return undefined;
+    const [, registryId, region, china, repository, tag, digest] = match;
+    return {
+        registryId: registryId,
+        region: region,
+        partition: china ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws',
+        name: image.replace(/[:@][^/]*$/, ''),
+        repository: repository,
+        tag: digest ? undefined : (tag ?? 'latest'),
+        digest,
+    };
+}
+/** The repository's ARN, which the instances may pull from and nothing else. Pure. */
+function repositoryArn(image) {
+    return `arn:${image.partition}:ecr:${image.region}:${image.registryId}:repository/${image.repository}`;
+}
+/** The image by digest, `…/shop@sha256:…`: immutable, unlike a tag. Pure. */
+function pinnedImage(image, digest) {
+    return `${image.name}@${digest}`;
+}
+/**
+ * The image's digest, or undefined while the tag (or digest) is not in the repository. A missing
+ * repository is an error at once: no build will create it.
+ */
+async function findImageDigest(ecr, image) {
+    const { DescribeImagesCommand } = await __webpack_require__.e(/* import() */ 249).then(__webpack_require__.t.bind(__webpack_require__, 8249, 19));
     try {
-        const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
-        const pr = (0,github_event/* toPullRequestInfo */.c5)(data);
-        if (!pr)
-            throw new Error('the response carries no pull request');
-        return pr;
+        const output = await ecr.send(new DescribeImagesCommand({
+            registryId: image.registryId,
+            repositoryName: image.repository,
+            imageIds: [image.digest ? { imageDigest: image.digest } : { imageTag: image.tag }],
+        }));
+        return output.imageDetails?.[0]?.imageDigest;
     }
     catch (error) {
-        throw (0,errors/* withContext */.eQ)(`Could not read pull request #${number} of ${repo.owner}/${repo.repo}`, error);
+        if (error.name === 'ImageNotFoundException')
+            return undefined;
+        throw (0,errors/* withContext */.eQ)(`Could not look up the image ${image.name}${image.digest ? `@${image.digest}` : `:${image.tag}`} in ECR`, error);
     }
 }
 
+;// CONCATENATED MODULE: ./src/app/s3-object.ts
+
+/** VersionId when the bucket keeps versions (S3 says `null` when versioning is suspended), else none. Pure. */
+function objectVersion(output) {
+    const versionId = output.VersionId && output.VersionId !== 'null' ? output.VersionId : undefined;
+    const etag = output.ETag?.replace(/^(W\/)?"|"$/g, '') || undefined;
+    return { versionId, etag, metadata: output.Metadata };
+}
+function httpStatus(error) {
+    return error.$metadata?.httpStatusCode;
+}
+/**
+ * The object's version, or undefined when it does not exist (yet). A 403 is not "missing": S3
+ * answers 403 for a missing key to a caller without s3:ListBucket, and for one it may not read.
+ */
+async function headObject(s3, bucket, key) {
+    const { HeadObjectCommand } = await __webpack_require__.e(/* import() */ 711).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19));
+    try {
+        return objectVersion(await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
+    }
+    catch (error) {
+        const name = error.name;
+        if (name === 'NotFound' || name === 'NoSuchKey' || httpStatus(error) === 404)
+            return undefined;
+        if (httpStatus(error) === 403) {
+            throw (0,errors/* withContext */.eQ)(`Access denied to s3://${bucket}/${key}: the deploy role needs s3:GetObject on it, and s3:ListBucket on the bucket to tell a missing build from a forbidden one (the bootstrap's AppBuildsLocation grants both)`, error);
+        }
+        throw (0,errors/* withContext */.eQ)(`Could not read s3://${bucket}/${key}`, error);
+    }
+}
+
+// EXTERNAL MODULE: ./src/app/source.ts
+var app_source = __webpack_require__(3070);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:stream/promises"
+var promises_ = __webpack_require__(6466);
+;// CONCATENATED MODULE: ./src/app/upload.ts
+
+
+
+
+
+/** Where pr-env keeps a build it uploads: beside the stack's templates, one object per commit. */
+function uploadKey(stackName, sha) {
+    return `pr-env/${stackName}/app/${sha}.tar.gz`;
+}
+async function sha256Of(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    await (0,promises_.pipeline)((0,external_node_fs_.createReadStream)(file), hash);
+    return hash.digest('hex');
+}
+/**
+ * Puts the build in the bucket, unless the same bytes are already there (their SHA-256 is kept in
+ * the object's metadata): a re-run then keeps the object's version, and the stack stays as it is.
+ */
+async function uploadBuild(s3, bucket, key, file) {
+    const sha256 = await sha256Of(file);
+    const existing = await headObject(s3, bucket, key);
+    if (existing?.metadata?.sha256 === sha256)
+        return { ...existing, uploaded: false };
+    const { PutObjectCommand } = await __webpack_require__.e(/* import() */ 711).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19));
+    try {
+        const output = await s3.send(new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: (0,external_node_fs_.createReadStream)(file),
+            ContentLength: (0,external_node_fs_.statSync)(file).size,
+            ContentType: 'application/gzip',
+            Metadata: { sha256 },
+        }));
+        return { ...objectVersion(output), uploaded: true };
+    }
+    catch (error) {
+        throw (0,errors/* withContext */.eQ)(`Could not upload the build to s3://${bucket}/${key}`, error);
+    }
+}
+
+// EXTERNAL MODULE: ./src/report/markdown.ts + 1 modules
+var markdown = __webpack_require__(9621);
+;// CONCATENATED MODULE: ./src/app/wait.ts
+
+
+/** How often a missing build is looked for again: 10 s, or faster for the simulator's tests. */
+function buildPollMs(env = process.env) {
+    const value = Number(env.PR_ENV_POLL_FAST_MS);
+    return Number.isFinite(value) && value > 0 ? value : 10_000;
+}
+/**
+ * Checks until `check` finds what it looks for, or the time is up: CI may still be uploading the
+ * build when the PR's event starts this run. Checks once when `until` has already passed.
+ * Returns undefined when it never appeared.
+ */
+async function waitFor(check, options) {
+    const { clock, until, pollMs, what } = options;
+    let announced = false;
+    let lastLog = clock.now();
+    for (;;) {
+        const found = await check();
+        if (found !== undefined)
+            return found;
+        const now = clock.now();
+        if (now + pollMs > until)
+            return undefined;
+        if (!announced || now - lastLog >= 60_000) {
+            core/* info */.pq(`Waiting for ${what} to appear (${(0,markdown/* formatDuration */.a3)(until - now)} left)`);
+            announced = true;
+            lastLog = now;
+        }
+        await clock.sleep(pollMs);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/app/resolve.ts
+
+
+
+
+
+
+
+
+
+/** A build that is not there: nothing has been sent to CloudFormation when this is thrown. */
+class BuildMissingError extends Error {
+    constructor(what, waitMinutes) {
+        super(`Could not find the build ${what} ${waitMinutes > 0 ? `after ${waitMinutes} min` : '(checked once: app-wait-minutes is 0)'}: nothing was deployed. Check that CI uploaded it for this commit, or raise app-wait-minutes.`);
+        this.name = 'BuildMissingError';
+    }
+}
+/**
+ * Finds (and, for a workspace path or a run's artifact, uploads) the build of the PR's head,
+ * before any stack call: a missing or refused build changes nothing. Undefined when the inputs
+ * name none (the template's own default app runs).
+ */
+async function resolveBuild(inputs, pr, deps) {
+    const raw = inputs.appArtifact ?? inputs.appImage;
+    if (!raw)
+        return undefined;
+    const source = (0,app_source/* expandSource */.UH)(raw, { sha: pr.headSha, pr: pr.number });
+    const what = (0,app_source/* describeSource */.B6)(source);
+    const wait = {
+        clock: deps.clock,
+        until: Math.min(deps.clock.now() + inputs.appWaitMinutes * 60_000, deps.deadline),
+        pollMs: buildPollMs(),
+        what,
+    };
+    switch (source.kind) {
+        case 's3': {
+            const s3 = await deps.s3();
+            const found = await waitFor(() => headObject(s3, source.bucket, source.key), wait);
+            if (!found)
+                throw new BuildMissingError(what, inputs.appWaitMinutes);
+            core/* info */.pq(`Build: ${what} (${found.versionId ? `version ${found.versionId}` : `ETag ${found.etag}`})`);
+            return { kind: 'artifact', source: 's3', from: what, ...resolve_location(source), ...found };
+        }
+        case 'image':
+            return resolveImage(source.image, inputs, deps, wait);
+        case 'workspace':
+        case 'run-artifact':
+            return uploadedBuild(source, inputs, pr, deps);
+    }
+}
+const resolve_location = (source) => ({
+    bucket: source.bucket,
+    key: source.key,
+});
+async function resolveImage(image, inputs, deps, wait) {
+    const ecr = parseEcrImage(image);
+    if (!ecr) {
+        core/* warning */.$e(`app-image ${image} is not in Amazon ECR: it is passed to the instances as given, and pr-env cannot check that it exists or pin its digest`);
+        return { kind: 'image', image, from: image };
+    }
+    if (ecr.region !== deps.region) {
+        throw new Error(`"app-image": ${image} is in ECR of ${ecr.region}, but this run works in ${deps.region}: expected an image of the run's region (replicate the repository there)`);
+    }
+    const client = await deps.ecr();
+    const digest = await waitFor(() => findImageDigest(client, ecr), wait);
+    if (!digest)
+        throw new BuildMissingError(image, inputs.appWaitMinutes);
+    const pinned = pinnedImage(ecr, digest);
+    core/* info */.pq(`Build: image ${pinned}`);
+    return { kind: 'image', image: pinned, from: image, repositoryArn: repositoryArn(ecr) };
+}
+async function uploadedBuild(source, inputs, pr, deps) {
+    const bucket = inputs.templateBucket;
+    if (!bucket)
+        throw new Error('"template-bucket" is required to upload the build');
+    const dir = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'pr-env-build-'));
+    try {
+        let file;
+        let runId;
+        if (source.kind === 'workspace') {
+            file = await workspaceTarball(source, dir);
+        }
+        else {
+            runId = deps.buildRunId;
+            if (runId === undefined) {
+                throw new Error(`"app-artifact": artifact:${source.name} is an artifact of the workflow run that triggers pr-env, and event ${deps.eventName} comes from none: expected a workflow_run event (see examples/pr-env-deploy.yml), or an s3:// URI`);
+            }
+            const { runArtifactTarball } = await __webpack_require__.e(/* import() */ 180).then(__webpack_require__.bind(__webpack_require__, 9180));
+            file = await runArtifactTarball(await deps.github(), deps.repo, runId, source.name, inputs.appArtifactMaxMb * 1_048_576, dir);
+        }
+        const key = uploadKey(deps.stackName, pr.headSha);
+        const stored = await uploadBuild(await deps.s3(), bucket, key, file);
+        core/* info */.pq(`Build: ${(0,app_source/* describeSource */.B6)(source)} ${stored.uploaded ? 'uploaded to' : 'already at'} s3://${bucket}/${key}`);
+        return {
+            kind: 'artifact',
+            source: source.kind,
+            from: (0,app_source/* describeSource */.B6)(source),
+            bucket,
+            key,
+            versionId: stored.versionId,
+            etag: stored.etag,
+            uploaded: stored.uploaded,
+            runId,
+        };
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+    }
+}
+/** A workspace `.tar.gz` as it is, or a workspace directory packed; never a path outside it. */
+async function workspaceTarball(source, dir) {
+    let real;
+    try {
+        real = (0,external_node_fs_.realpathSync)(source.path);
+    }
+    catch {
+        throw new Error(`"app-artifact": "${source.shown}" does not exist in the workspace: expected the build step to have made it (a .tar.gz or a directory)`);
+    }
+    if (!(0,app_source/* isInside */.FK)((0,external_node_fs_.realpathSync)(source.root), real)) {
+        throw new Error(`"app-artifact": "${source.shown}" leads outside the workspace (${real}): expected a path in it`);
+    }
+    const { isGzip, packDirectory } = await __webpack_require__.e(/* import() */ 362).then(__webpack_require__.bind(__webpack_require__, 2362));
+    if ((0,external_node_fs_.statSync)(real).isDirectory()) {
+        const out = external_node_path_default().join(dir, 'build.tar.gz');
+        await packDirectory(real, out);
+        return out;
+    }
+    if (!/\.(tar\.gz|tgz)$/.test(real) || !isGzip(real)) {
+        throw new Error(`"app-artifact": "${source.shown}" is not a .tar.gz: expected a gzipped tarball or a directory to pack`);
+    }
+    return real;
+}
+
+// EXTERNAL MODULE: ./src/github/pulls.ts
+var pulls = __webpack_require__(4487);
 // EXTERNAL MODULE: ./src/naming.ts
 var naming = __webpack_require__(8499);
 ;// CONCATENATED MODULE: ./src/preflight/quotas.ts
@@ -1298,8 +1584,6 @@ class ReplacementBlockedError extends Error {
     }
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: ./src/template/cfn-yaml.ts
 var cfn_yaml = __webpack_require__(3447);
 ;// CONCATENATED MODULE: ./src/template/render.ts
@@ -1746,12 +2030,15 @@ function sleepAwareDeploy(context, pr, plan) {
 
 
 
+
+
 /** Checks what can be checked without AWS, so that bad input changes nothing. */
 function loadCheckedTemplate(context) {
     const { settings } = context;
     const loaded = loadTemplate(settings.templatePath);
     checkOverrides(loaded, settings.parameters);
     checkTemplateSize(loaded, settings.templateBucket);
+    (0,app_build/* checkAppTemplate */.Y$)(loaded.declared, { artifact: Boolean(settings.appArtifact), image: Boolean(settings.appImage) }, loaded.path);
     if (needsSnapshot(loaded) && !settings.sourceDbCluster && !settings.snapshotIdentifier) {
         throw new Error(`"source-db-cluster" is required: template "${loaded.path}" restores a database (parameter ${SNAPSHOT_PARAMETERS.snapshot}); expected the identifier of the production Aurora cluster, or set "snapshot-identifier"`);
     }
@@ -1764,7 +2051,7 @@ function needsSnapshot(loaded) {
 async function currentPullRequest(context, number, fromEvent) {
     if (fromEvent)
         return fromEvent;
-    const pr = await getPullRequest(await context.github.client(), context.repo, number);
+    const pr = await (0,pulls/* getPullRequest */.T)(await context.github.client(), context.repo, number);
     if (pr.state === 'closed') {
         throw new Error(`Pull request #${number} is closed: there is nothing to deploy`);
     }
@@ -1775,12 +2062,34 @@ function accountRoom(context, loaded, parameters) {
     return checkAccountRoom(context.aws, { template: loaded.template, parameters });
 }
 /**
- * Works out what to send CloudFormation once the stack's starting state is known: an update keeps
- * the stack's snapshot, a create resolves the newest. `beforeUpload` sees the parameters before
- * anything is written (the template upload, the change set), so that a check can stop the run
- * while nothing has changed.
+ * The PR's build, found (and uploaded) before any stack call, recorded in the report; its
+ * template parameters, empty when the inputs name no build.
  */
-function planBuilder(context, loaded, pr, stackName, beforeUpload) {
+async function resolveAppBuild(context, pr, stackName) {
+    const { settings } = context;
+    const build = await resolveBuild(settings, pr, {
+        s3: context.aws.s3,
+        ecr: context.aws.ecr,
+        region: context.aws.region,
+        github: () => context.github.client(),
+        repo: context.repo,
+        buildRunId: context.buildRunId,
+        eventName: context.eventName ?? 'this event',
+        clock: context.clock,
+        deadline: context.deadline,
+        stackName,
+    });
+    context.report.build = build;
+    return build ? (0,app_build/* appParameters */.ye)(build) : {};
+}
+/**
+ * Works out what to send CloudFormation once the stack's starting state is known: an update keeps
+ * the stack's snapshot, a create resolves the newest; `app` is the build's parameters, resolved
+ * before (a deploy's new build, or the stack's own for sleep and wake). `beforeUpload` sees the
+ * parameters before anything is written (the template upload, the change set), so that a check
+ * can stop the run while nothing has changed.
+ */
+function planBuilder(context, loaded, pr, stackName, app, beforeUpload) {
     const { settings, report } = context;
     return async (existing) => {
         let snapshot;
@@ -1800,6 +2109,7 @@ function planBuilder(context, loaded, pr, stackName, beforeUpload) {
             EnvironmentName: stackName,
             PullRequestNumber: String(pr.number),
             AppVersion: pr.headSha,
+            ...app,
             ...(snapshot && {
                 [SNAPSHOT_PARAMETERS.snapshot]: snapshot.arn,
                 [SNAPSHOT_PARAMETERS.engine]: snapshot.engine,
@@ -1838,11 +2148,13 @@ async function runDeploy(context, prNumber, fromEvent) {
     const target = await stackTarget(context, prNumber);
     // Not awaited: recorded alongside the AWS work (see startDeployment).
     void context.github.startDeployment(prNumber, pr.headSha);
+    // Before any stack call: a build that is missing or refused changes nothing.
+    const app = await resolveAppBuild(context, pr, target.stackName);
     const outcome = await deployStack(target, {
         // A create is checked against the account's quotas first: hitting one fails in seconds here,
         // instead of after minutes of creating and rolling back. An update adds no VPC or NAT.
         // A sleeping environment wakes for a deploy; see sleep-deploy.ts.
-        plan: sleepAwareDeploy(context, pr, planBuilder(context, loaded, pr, target.stackName, async (existing, parameters) => {
+        plan: sleepAwareDeploy(context, pr, planBuilder(context, loaded, pr, target.stackName, app, async (existing, parameters) => {
             if (existing)
                 return;
             const problems = await accountRoom(context, loaded, parameters);
@@ -1909,6 +2221,8 @@ async function runPlan(context, prNumber, fromEvent) {
     const pr = await currentPullRequest(context, prNumber, fromEvent);
     report.headSha = pr.headSha;
     const target = await stackTarget(context, prNumber);
+    // A plan shows the build a deploy would run: found (and uploaded) first, as a deploy does it.
+    const app = await resolveAppBuild(context, pr, target.stackName);
     const existing = await describeStack(target.cfn, target.stackName);
     if (existing)
         assertOwnedBy(existing, target.owner);
@@ -1927,7 +2241,7 @@ async function runPlan(context, prNumber, fromEvent) {
     const type = step === 'create' ? 'CREATE' : 'UPDATE';
     // A deploy would check a create against the account's quotas: the plan says what it would find.
     let quotaProblems = [];
-    const plan = await planBuilder(context, loaded, pr, target.stackName, async (_, parameters) => {
+    const plan = await planBuilder(context, loaded, pr, target.stackName, app, async (_, parameters) => {
         if (type === 'CREATE')
             quotaProblems = await accountRoom(context, loaded, parameters);
     })(step === 'update' ? existing : undefined);
@@ -2214,6 +2528,7 @@ async function describeEnvironment(cfn, region, stack) {
 
 
 
+
 /**
  * Sleep, wake and extend change the environment's capacity or tags, nothing else: the same
  * template and snapshot as a deploy would send (the input `refresh-data` and an explicit
@@ -2271,7 +2586,9 @@ async function updateEnvironment(context, pr, verb, shape, report, name) {
         plan: async (existing) => {
             if (!existing)
                 throw new Error(`PR #${pr} has no environment to ${verb}`);
-            const build = planBuilder(ctx, loaded, deployedPullRequest(existing, pr), target.stackName);
+            // The stack's own build: sleep and wake never roll the instances to a newer one.
+            const app = (0,app_build/* appParametersOf */.j3)(parametersOf(existing));
+            const build = planBuilder(ctx, loaded, deployedPullRequest(existing, pr), target.stackName, app);
             return shape(await build(existing), existing);
         },
         review: refuseStructuralChanges(verb, target.stackName),
@@ -2508,6 +2825,8 @@ function skipNote(intent) {
             ].join('\n');
         case 'label':
             return `${intent.reason}. Add the label to deploy an environment; removing it destroys the environment.`;
+        case 'build':
+            return `${intent.reason}${intent.runUrl ? ` ([the run](${intent.runUrl}))` : ''}: the build did not succeed, so the environment was not updated${pr !== undefined ? ' and still runs the build deployed before' : ''}. A push that fixes the build deploys again.`;
         case 'event':
             return undefined;
     }
@@ -2659,7 +2978,7 @@ async function listAllStacks(cfn) {
 }
 async function pullRequestState(context, pr) {
     try {
-        return (await getPullRequest(await context.github.client(), context.repo, pr)).state;
+        return (await (0,pulls/* getPullRequest */.T)(await context.github.client(), context.repo, pr)).state;
     }
     catch (error) {
         core/* warning */.$e(`Keeping the environment of #${pr}: ${(0,errors/* errorMessage */.gJ)(error)}`);
