@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, openSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { withContext } from '../errors.js';
@@ -30,12 +30,14 @@ export async function uploadBuild(
   const existing = await headObject(s3, bucket, key);
   if (existing?.metadata?.sha256 === sha256) return { ...existing, uploaded: false };
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+  // Opened now, not on first read: nothing is left to fail once the folder is removed.
+  const body = createReadStream(file, { fd: openSync(file, 'r') });
   try {
     const output = await s3.send(
       new PutObjectCommand({
         Bucket: bucket,
         Key: key,
-        Body: createReadStream(file),
+        Body: body,
         ContentLength: statSync(file).size,
         ContentType: 'application/gzip',
         Metadata: { sha256 },
@@ -44,5 +46,8 @@ export async function uploadBuild(
     return { ...objectVersion(output), uploaded: true };
   } catch (error) {
     throw withContext(`Could not upload the build to s3://${bucket}/${key}`, error);
+  } finally {
+    // A send that failed (or never read it) leaves the file open: the folder is removed next.
+    body.destroy();
   }
 }
