@@ -40,7 +40,7 @@ export async function headObject(
     if (name === 'NotFound' || name === 'NoSuchKey' || httpStatus(error) === 404) return undefined;
     if (httpStatus(error) === 403) {
       throw withContext(
-        `Access denied to s3://${bucket}/${key}: the deploy role needs s3:GetObject on it, and s3:ListBucket on the bucket to tell a missing build from a forbidden one (the bootstrap's AppBuildsLocation grants both)`,
+        `Access denied to s3://${bucket}/${key}: the deploy role needs s3:GetObject on it, and s3:ListBucket on the bucket to tell a missing build from a forbidden one (the bootstrap's AppBuildsBucket grants both)`,
         error,
       );
     }
