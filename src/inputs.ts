@@ -2,6 +2,8 @@ import * as core from '@actions/core';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isAppParameter } from './app/build.js';
+import { parseArtifactInput, parseImageInput, type BuildSource } from './app/source.js';
 import { InputError } from './errors.js';
 import { isSecretOutputKey } from './report/report.js';
 import { parseTemplate, type CfnTemplate } from './template/cfn-yaml.js';
@@ -49,6 +51,14 @@ export interface Settings {
   allowReplacement: boolean;
   /** What a new environment's database (or refresh-data) starts from: a snapshot, or a clone. */
   dataSource: DataSource;
+  /** The PR's build (app-artifact): an S3 object, a workspace path or a run's artifact. */
+  appArtifact?: BuildSource;
+  /** The PR's container image (app-image), instead of a tarball. */
+  appImage?: BuildSource;
+  /** How long to wait for the build to appear; 0 checks once. */
+  appWaitMinutes: number;
+  /** The largest artifact (zip and contents) pr-env accepts from a run. */
+  appArtifactMaxMb: number;
 }
 
 type ReadInput = (name: string) => string;
@@ -230,6 +240,7 @@ export function getSettings(
       `"snapshot-identifier": "${snapshotIdentifier}" names a snapshot, but "data-source" is clone: expected one or the other`,
     );
   }
+  const app = appInputs(read, parameters, problems, workspace);
 
   const settings: Settings = {
     githubToken,
@@ -267,7 +278,45 @@ export function getSettings(
     allowForks: parsed('allow-forks', parseBoolean, false),
     allowReplacement: parsed('allow-replacement', parseBoolean, false),
     dataSource: dataSource ?? 'snapshot',
+    ...app,
+    appWaitMinutes: parsed('app-wait-minutes', (raw) => parseNumber(raw || '20', { min: 0 }), 20),
+    appArtifactMaxMb: parsed(
+      'app-artifact-max-mb',
+      (raw) => parseNumber(raw || '512', { min: 1 }),
+      512,
+    ),
   };
+  if (settings.appArtifact && settings.appArtifact.kind !== 's3' && !settings.templateBucket) {
+    problems.push(
+      `"app-artifact": "${read('app-artifact')}" is uploaded by pr-env: "template-bucket" is required (the bootstrap stack's TemplateBucketName)`,
+    );
+  }
   if (problems.length > 0) throw new InputError(problems);
   return settings;
+}
+
+/** app-artifact and app-image: one of them at most, and not beside the same parameters set by hand. */
+function appInputs(
+  read: (name: string) => string,
+  parameters: Record<string, string>,
+  problems: string[],
+  workspace: string,
+): Pick<Settings, 'appArtifact' | 'appImage'> {
+  const artifactRaw = read('app-artifact');
+  const imageRaw = read('app-image');
+  const artifact = artifactRaw ? parseArtifactInput(artifactRaw, workspace) : undefined;
+  const image = imageRaw ? parseImageInput(imageRaw) : undefined;
+  for (const result of [artifact, image]) if (result?.problem) problems.push(result.problem);
+  if (artifactRaw && imageRaw) {
+    problems.push(
+      `"app-artifact" and "app-image" are both set: expected one of them, a tarball or an image`,
+    );
+  }
+  const byHand = Object.keys(parameters).filter(isAppParameter);
+  if ((artifactRaw || imageRaw) && byHand.length > 0) {
+    problems.push(
+      `"parameters": ${byHand.join(', ')} ${byHand.length === 1 ? 'is' : 'are'} set by pr-env from "${artifactRaw ? 'app-artifact' : 'app-image'}": expected one or the other`,
+    );
+  }
+  return { appArtifact: artifact?.value, appImage: image?.value };
 }

@@ -1,12 +1,20 @@
 import type { Command } from './inputs.js';
 import { isFork, type EventInfo, type PullRequestInfo } from './github/event.js';
+import type { WorkflowRunInfo } from './github/workflow-run-event.js';
 
 /** What a run does. `pullRequest` is absent when it has to be read from the API first. */
 export type Intent =
   | { kind: 'deploy' | 'plan'; prNumber: number; pullRequest?: PullRequestInfo; reason: string }
   | { kind: 'destroy'; prNumber: number; reason: string }
   | { kind: 'sweep'; reason: string }
-  | { kind: 'skip'; prNumber?: number; reason: string; because: 'fork' | 'label' | 'event' };
+  | {
+      kind: 'skip';
+      prNumber?: number;
+      reason: string;
+      because: 'fork' | 'label' | 'event' | 'build';
+      /** The build run that did not succeed, for the comment. */
+      runUrl?: string;
+    };
 
 export interface IntentOptions {
   command: Command;
@@ -15,7 +23,8 @@ export interface IntentOptions {
   allowForks: boolean;
 }
 
-const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
+// workflow_run counts once its PR is known: its fork and label rules are pull_request_target's.
+const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'workflow_run']);
 const DEPLOY_ACTIONS = new Set(['opened', 'reopened', 'synchronize']);
 
 /**
@@ -23,6 +32,10 @@ const DEPLOY_ACTIONS = new Set(['opened', 'reopened', 'synchronize']);
  * call is made.
  */
 export function decideIntent(event: EventInfo, options: IntentOptions): Intent {
+  if (event.name === 'workflow_run' && event.workflowRun && options.command !== 'sweep') {
+    const early = buildRunIntent(event, event.workflowRun, options.command);
+    if (early) return early;
+  }
   const isPrEvent = PR_EVENTS.has(event.name) && event.pullRequest !== undefined;
   const pr = isPrEvent ? event.pullRequest : undefined;
   const prNumber = pr?.number ?? options.prNumber;
@@ -87,7 +100,47 @@ export function decideIntent(event: EventInfo, options: IntentOptions): Intent {
 
 type AutoCommand = 'deploy' | 'destroy' | 'sweep' | 'skip';
 
+/**
+ * A finished build run (workflow_run) deploys its commit only when it succeeded and is still the
+ * head of an open PR; otherwise it says why not. Undefined: carry on as for the PR's own events.
+ */
+function buildRunIntent(
+  event: EventInfo,
+  run: WorkflowRunInfo,
+  command: Command,
+): Intent | undefined {
+  const pr = event.pullRequest;
+  const build = `run ${run.name ? `"${run.name}" ` : ''}${run.id} of ${run.headSha.slice(0, 12)}`;
+  const skip = (reason: string, because: 'event' | 'build' = 'event'): Intent => ({
+    kind: 'skip',
+    prNumber: pr?.number,
+    because,
+    reason,
+    runUrl: because === 'build' ? run.htmlUrl : undefined,
+  });
+  if (event.action !== 'completed') return skip(`Nothing to do for workflow_run.${event.action}`);
+  if (command !== 'auto' && command !== 'deploy' && command !== 'plan') return undefined;
+  if (!pr) {
+    return skip(
+      `No open pull request has head ${run.headSha.slice(0, 12)} (the build ${build}): nothing to deploy; a newer push brings its own build`,
+    );
+  }
+  if (run.conclusion !== 'success') {
+    return skip(
+      `The build (${build}) concluded ${run.conclusion ?? 'without a conclusion'}`,
+      'build',
+    );
+  }
+  if (pr.headSha !== run.headSha) {
+    return skip(
+      `PR #${pr.number} has moved on to ${pr.headSha.slice(0, 12)}: the build ${build} is not deployed; the newer head's build will be`,
+    );
+  }
+  return undefined;
+}
+
 function autoCommand(event: EventInfo, requireLabel: string | undefined): AutoCommand {
+  if (event.name === 'workflow_run') return 'deploy';
   if (PR_EVENTS.has(event.name)) {
     if (event.action === 'closed') return 'destroy';
     if (event.action && DEPLOY_ACTIONS.has(event.action)) return 'deploy';

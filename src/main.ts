@@ -4,6 +4,7 @@ import { systemClock } from './clock.js';
 import { errorMessage } from './errors.js';
 import { splitRepository } from './github/client.js';
 import { readRunnerContext } from './github/runner.js';
+import { withRunPullRequest } from './github/workflow-run.js';
 import { getSettings } from './inputs.js';
 import { GitHubReporter } from './report/github-reporter.js';
 import { setActionOutputs, writeJobSummary } from './report/outputs.js';
@@ -21,10 +22,19 @@ export async function run(): Promise<void> {
   try {
     const settings = getSettings();
     const runner = readRunnerContext();
+    const repo = splitRepository(runner.repository);
+    const github = new GitHubReporter({
+      token: settings.githubToken,
+      repo,
+      comment: settings.comment,
+      deployment: settings.deployment,
+      runUrl: runner.runUrl,
+    });
+    // A finished build run names a commit, not a PR: the PR is read from the API first.
+    const event = await withRunPullRequest(runner.event, () => github.client(), repo);
     // A PR comment (issue_comment) is a command, or nothing; every other event goes by its kind.
     const intent =
-      (settings.command === 'auto' && commentIntent(runner.event.name)) ||
-      decideIntent(runner.event, settings);
+      (settings.command === 'auto' && commentIntent(event.name)) || decideIntent(event, settings);
     core.info(`pr-env: ${intent.kind} (${intent.reason})`);
     const report: RunReport = {
       intent: intent.kind,
@@ -42,17 +52,13 @@ export async function run(): Promise<void> {
     context = {
       settings,
       repository: runner.repository,
-      repo: splitRepository(runner.repository),
+      repo,
       aws: createAwsClients(intent.kind === 'skip' ? 'unused' : resolveRegion()),
-      github: new GitHubReporter({
-        token: settings.githubToken,
-        repo: splitRepository(runner.repository),
-        comment: settings.comment,
-        deployment: settings.deployment,
-        runUrl: runner.runUrl,
-      }),
+      github,
       clock: systemClock,
       runId: runner.runId,
+      eventName: event.name,
+      buildRunId: event.workflowRun?.id,
       report,
       deadline: startedAt.getTime() + settings.timeoutMinutes * 60_000,
     };

@@ -1,5 +1,6 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -21,6 +22,8 @@ export interface AwsClients {
   kms(): Promise<KMSClient>;
   /** Only to tell whether a cluster named by ARN is in another account. */
   sts(): Promise<STSClient>;
+  /** Only for an `app-image` in ECR, resolved to its digest. */
+  ecr(): Promise<ECRClient>;
 }
 
 // Many PRs polling at once draw "Rate exceeded": the adaptive mode adds client-side rate limiting
@@ -82,6 +85,10 @@ export function createAwsClients(region: string, env: NodeJS.ProcessEnv = proces
     sts: lazy(async () => {
       const { STSClient } = await import('./sdk/sts.js');
       return new STSClient(common);
+    }),
+    ecr: lazy(async () => {
+      const { ECRClient } = await import('./sdk/ecr.js');
+      return new ECRClient(common);
     }),
   };
 }

@@ -1,3 +1,5 @@
+import { toWorkflowRunInfo, type WorkflowRunInfo } from './workflow-run-event.js';
+
 /** A pull request as far as pr-env cares: from the webhook payload or the REST API. */
 export interface PullRequestInfo {
   number: number;
@@ -19,6 +21,8 @@ export interface EventInfo {
   pullRequest?: PullRequestInfo;
   /** The label added or removed, for labeled/unlabeled. */
   label?: string;
+  /** The build run that finished, for workflow_run; its PR is looked up into `pullRequest`. */
+  workflowRun?: WorkflowRunInfo;
 }
 
 type Json = Record<string, unknown>;
@@ -51,6 +55,8 @@ export function toEventInfo(name: string, payload: unknown, repository: string):
     repository,
     pullRequest: toPullRequestInfo(body.pull_request),
     label: str(obj(body.label).name),
+    workflowRun:
+      name === 'workflow_run' ? toWorkflowRunInfo(body.workflow_run, repository) : undefined,
   };
 }
 

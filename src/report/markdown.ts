@@ -1,3 +1,4 @@
+import { describeBuild } from '../app/build.js';
 import { formatRootCause } from '../stack/root-cause.js';
 import { connectionSection, databaseLine, formatAge } from './database-markdown.js';
 import { environmentSection, lifecycleHeadline } from './cost-markdown.js';
@@ -62,6 +63,7 @@ function facts(report: RunReport): [string, string | undefined][] {
     ],
     ['Database', databaseLine(report)],
     ['Version', report.headSha ? code(report.headSha.slice(0, 12)) : undefined],
+    ['Build', report.build && describeBuild(report.build)],
     ['Duration', formatDuration(report.finishedAt.getTime() - report.startedAt.getTime())],
     ['Run', report.runUrl ? `[workflow run](${report.runUrl})` : undefined],
     ['Updated', report.finishedAt.toISOString().replace(/\.\d{3}Z$/, 'Z')],

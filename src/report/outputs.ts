@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { buildUri } from '../app/build.js';
 import { planTable, renderReport } from './markdown.js';
 import { isSecretOutputKey, redactUrlPasswords, URL_PASSWORD, type RunReport } from './report.js';
 
@@ -24,6 +25,8 @@ export function setActionOutputs(report: RunReport): void {
       ? `${report.clone.source}@${report.clone.restoreTime.toISOString().replace(/\.\d{3}Z$/, 'Z')}`
       : '',
   );
+  core.setOutput('app-artifact', report.build?.kind === 'artifact' ? buildUri(report.build) : '');
+  core.setOutput('app-image', report.build?.kind === 'image' ? report.build.image : '');
   if (report.plan) {
     core.setOutput('has-changes', String(report.plan.changes.length > 0));
     core.setOutput('changes-count', String(report.plan.changes.length));

@@ -1,3 +1,4 @@
+import type { ResolvedBuild } from '../app/build.js';
 import type { CostEstimate } from '../cost/estimate.js';
 import type { RootCause } from '../stack/root-cause.js';
 import type { CloneChoice } from '../data/clone.js';
@@ -22,6 +23,8 @@ export interface RunReport {
   environmentUrl?: string;
   outputs: Record<string, string>;
   snapshot?: SnapshotChoice;
+  /** The PR's build the environment runs (app-artifact or app-image), once found. */
+  build?: ResolvedBuild;
   headSha?: string;
   startedAt: Date;
   finishedAt: Date;

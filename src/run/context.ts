@@ -17,6 +17,10 @@ export interface RunContext {
   github: GitHubReporter;
   clock: Clock;
   runId?: string;
+  /** The triggering event's name. */
+  eventName?: string;
+  /** For workflow_run: the build run whose artifacts `app-artifact: artifact:NAME` reads. */
+  buildRunId?: number;
   /** Filled in as the run goes, so that a failure is reported with all that was known. */
   report: RunReport;
   /** Epoch milliseconds when waiting stops, from timeout-minutes. */

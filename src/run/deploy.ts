@@ -1,5 +1,7 @@
 import * as core from '@actions/core';
 import type { Parameter, Stack } from '@aws-sdk/client-cloudformation';
+import { appParameters, checkAppTemplate, type ResolvedBuild } from '../app/build.js';
+import { resolveBuild } from '../app/resolve.js';
 import { getPullRequest } from '../github/pulls.js';
 import type { PullRequestInfo } from '../github/event.js';
 import { expiresAt, stackTags, TAG, uniqueName } from '../naming.js';
@@ -30,6 +32,11 @@ export function loadCheckedTemplate(context: RunContext): LoadedTemplate {
   const loaded = loadTemplate(settings.templatePath);
   checkOverrides(loaded, settings.parameters);
   checkTemplateSize(loaded, settings.templateBucket);
+  checkAppTemplate(
+    loaded.declared,
+    { artifact: Boolean(settings.appArtifact), image: Boolean(settings.appImage) },
+    loaded.path,
+  );
   if (needsDatabase(loaded) && !settings.sourceDbCluster && !settings.snapshotIdentifier) {
     throw new Error(
       `"source-db-cluster" is required: template "${loaded.path}" restores a database (parameter ${SNAPSHOT_PARAMETERS.snapshot}); expected the identifier of the production Aurora cluster, or set "snapshot-identifier"`,
@@ -64,8 +71,35 @@ export function accountRoom(
 }
 
 /**
+ * The PR's build, found (and uploaded) before any stack call, recorded in the report; its
+ * template parameters, empty when the inputs name no build.
+ */
+export async function resolveAppBuild(
+  context: RunContext,
+  pr: PullRequestInfo,
+  stackName: string,
+): Promise<Record<string, string>> {
+  const { settings } = context;
+  const build: ResolvedBuild | undefined = await resolveBuild(settings, pr, {
+    s3: context.aws.s3,
+    ecr: context.aws.ecr,
+    region: context.aws.region,
+    github: () => context.github.client(),
+    repo: context.repo,
+    buildRunId: context.buildRunId,
+    eventName: context.eventName ?? 'this event',
+    clock: context.clock,
+    deadline: context.deadline,
+    stackName,
+  });
+  context.report.build = build;
+  return build ? appParameters(build) : {};
+}
+
+/**
  * Works out what to send CloudFormation once the stack's starting state is known: an update keeps
- * the stack's snapshot, a create resolves the newest. `beforeUpload` sees the parameters before
+ * the stack's snapshot, a create resolves the newest; `app` is the build's parameters, resolved
+ * before (a deploy's new build, or the stack's own for sleep and wake). `beforeUpload` sees the parameters before
  * anything is written (the template upload, the change set), so that a check can stop the run
  * while nothing has changed.
  */
@@ -74,6 +108,7 @@ export function planBuilder(
   loaded: LoadedTemplate,
   pr: PullRequestInfo,
   stackName: string,
+  app: Record<string, string>,
   beforeUpload?: (existing: Stack | undefined, parameters: Parameter[]) => Promise<void>,
 ): (existing: Stack | undefined) => Promise<DeployPlan> {
   const { settings, report } = context;
@@ -101,6 +136,7 @@ export function planBuilder(
       EnvironmentName: stackName,
       PullRequestNumber: String(pr.number),
       AppVersion: pr.headSha,
+      ...app,
       ...(data && databaseValues(loaded, data, settings.parameters)),
     };
     const parameters = buildParameters(loaded, actionValues, settings.parameters);
@@ -141,6 +177,8 @@ export async function runDeploy(
   const target = await stackTarget(context, prNumber);
   // Not awaited: recorded alongside the AWS work (see startDeployment).
   void context.github.startDeployment(prNumber, pr.headSha);
+  // Before any stack call: a build that is missing or refused changes nothing.
+  const app = await resolveAppBuild(context, pr, target.stackName);
   // While the change set runs, its progress goes to the log and the comment.
   const progress = new ProgressFeed({
     cfn: target.cfn,
@@ -156,7 +194,7 @@ export async function runDeploy(
   });
   target.onEvent = progress.onEvent;
   try {
-    await deployWithProgress(context, target, loaded, pr, progress);
+    await deployWithProgress(context, target, loaded, pr, app, progress);
   } finally {
     progress.stop();
   }
@@ -167,6 +205,7 @@ async function deployWithProgress(
   target: StackTarget,
   loaded: LoadedTemplate,
   pr: PullRequestInfo,
+  app: Record<string, string>,
   progress: ProgressFeed,
 ): Promise<void> {
   const { settings, report } = context;
@@ -177,7 +216,7 @@ async function deployWithProgress(
     plan: sleepAwareDeploy(
       context,
       pr,
-      planBuilder(context, loaded, pr, target.stackName, async (existing, parameters) => {
+      planBuilder(context, loaded, pr, target.stackName, app, async (existing, parameters) => {
         if (existing) return;
         const problems = await accountRoom(context, loaded, parameters);
         if (problems.length > 0) {

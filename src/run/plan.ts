@@ -5,7 +5,13 @@ import { deleteOwnedStack } from '../stack/settle.js';
 import { nextStep } from '../stack/status.js';
 import { uniqueName } from '../naming.js';
 import { stackTarget, type RunContext } from './context.js';
-import { accountRoom, currentPullRequest, loadCheckedTemplate, planBuilder } from './deploy.js';
+import {
+  accountRoom,
+  currentPullRequest,
+  loadCheckedTemplate,
+  planBuilder,
+  resolveAppBuild,
+} from './deploy.js';
 import type { PullRequestInfo } from '../github/event.js';
 import { formatProblem, type QuotaProblem } from '../preflight/quotas.js';
 
@@ -23,6 +29,8 @@ export async function runPlan(
   const pr = await currentPullRequest(context, prNumber, fromEvent);
   report.headSha = pr.headSha;
   const target = await stackTarget(context, prNumber);
+  // A plan shows the build a deploy would run: found (and uploaded) first, as a deploy does it.
+  const app = await resolveAppBuild(context, pr, target.stackName);
   const existing = await describeStack(target.cfn, target.stackName);
   if (existing) assertOwnedBy(existing, target.owner);
   const step = nextStep(existing?.StackStatus, 'deploy');
@@ -42,9 +50,16 @@ export async function runPlan(
   const type = step === 'create' ? 'CREATE' : 'UPDATE';
   // A deploy would check a create against the account's quotas: the plan says what it would find.
   let quotaProblems: QuotaProblem[] = [];
-  const plan = await planBuilder(context, loaded, pr, target.stackName, async (_, parameters) => {
-    if (type === 'CREATE') quotaProblems = await accountRoom(context, loaded, parameters);
-  })(step === 'update' ? existing : undefined);
+  const plan = await planBuilder(
+    context,
+    loaded,
+    pr,
+    target.stackName,
+    app,
+    async (_, parameters) => {
+      if (type === 'CREATE') quotaProblems = await accountRoom(context, loaded, parameters);
+    },
+  )(step === 'update' ? existing : undefined);
   if (quotaProblems.length > 0) {
     report.note = `⚠️ A deploy would stop before creating anything: ${quotaProblems
       .map((p) => formatProblem(p, context.aws.region))

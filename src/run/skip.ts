@@ -12,6 +12,8 @@ export function skipNote(intent: Extract<Intent, { kind: 'skip' }>): string | un
       ].join('\n');
     case 'label':
       return `${intent.reason}. Add the label to deploy an environment; removing it destroys the environment.`;
+    case 'build':
+      return `${intent.reason}${intent.runUrl ? ` ([the run](${intent.runUrl}))` : ''}: the build did not succeed, so the environment was not updated${pr !== undefined ? ' and still runs the build deployed before' : ''}. A push that fixes the build deploys again.`;
     case 'event':
       return undefined;
   }

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import type { Change, Stack } from '@aws-sdk/client-cloudformation';
+import { appParametersOf } from '../app/build.js';
 import { describeEnvironment } from '../cost/describe.js';
 import { errorMessage } from '../errors.js';
 import type { PullRequestInfo } from '../github/event.js';
@@ -111,7 +112,15 @@ async function updateEnvironment(
   const outcome = await deployStack(target, {
     plan: async (existing) => {
       if (!existing) throw new Error(`PR #${pr} has no environment to ${verb}`);
-      const build = planBuilder(ctx, loaded, deployedPullRequest(existing, pr), target.stackName);
+      // The stack's own build: sleep and wake never roll the instances to a newer one.
+      const app = appParametersOf(parametersOf(existing));
+      const build = planBuilder(
+        ctx,
+        loaded,
+        deployedPullRequest(existing, pr),
+        target.stackName,
+        app,
+      );
       return shape(await build(existing), existing);
     },
     review: refuseStructuralChanges(verb, target.stackName),

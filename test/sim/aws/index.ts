@@ -12,6 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudFormationService } from './cloudformation.js';
 import { Ec2Service } from './ec2.js';
+import { EcrService } from './ecr.js';
 import { CallFaults, ResourceFaults } from './faults.js';
 import { KmsService, type KmsKey, type KmsKeySeed } from './kms.js';
 import type {
@@ -47,6 +48,7 @@ export type { KmsKey, KmsKeySeed } from './kms.js';
 export type { CallRecord, Service } from './server.js';
 export type { Ec2Seed, Ec2Service } from './ec2.js';
 export type { ServiceQuotasService } from './service-quotas.js';
+export type { EcrImageRecord, EcrService } from './ecr.js';
 export type { SeedStackOptions } from './stack-seeding.js';
 export type { StackEvent } from './stack-model.js';
 export type { ChangeSetView, ResourceView, StackView } from './views.js';
@@ -100,6 +102,8 @@ export class AwsSimulator {
   readonly ec2: Ec2Service;
   /** GetServiceQuota from the `quotas` option, and `serviceQuotas.deny()`. */
   readonly serviceQuotas: ServiceQuotasService;
+  /** ECR's DescribeImages: `ecr.pushImage(repository, tag, digest?)`. */
+  readonly ecr: EcrService;
 
   private constructor(
     private readonly server: Server,
@@ -115,6 +119,7 @@ export class AwsSimulator {
     this.calls = services.calls;
     this.ec2 = services.ec2;
     this.serviceQuotas = services.serviceQuotas;
+    this.ecr = services.ecr;
   }
 
   static async start(options: AwsSimulatorOptions = {}): Promise<AwsSimulator> {
@@ -167,6 +172,7 @@ export class AwsSimulator {
       serviceQuotas: new ServiceQuotasService({ region, accountId, quotas }),
       kms,
       accountId,
+      ecr: new EcrService({ accountId }),
       faults: new CallFaults(),
       calls: [],
     };
@@ -289,16 +295,36 @@ export class AwsSimulator {
 
   // S3
 
-  createBucket(name: string): void {
-    this.services.s3.createBucket(name);
+  /** A bucket; `versioned` gives every PutObject a VersionId and keeps the older versions. */
+  createBucket(name: string, options: { versioned?: boolean } = {}): void {
+    this.services.s3.createBucket(name, options);
   }
 
-  putObject(bucket: string, key: string, body: string | Buffer, contentType?: string): void {
-    this.services.s3.putObject(bucket, key, body, contentType);
+  /** Stores an object now; returns its VersionId in a versioned bucket. */
+  putObject(
+    bucket: string,
+    key: string,
+    body: string | Buffer,
+    contentType?: string,
+  ): string | undefined {
+    return this.services.s3.putObject(bucket, key, body, contentType).versionId;
   }
 
-  getObject(bucket: string, key: string): Buffer | undefined {
-    return this.services.s3.getObject(bucket, key)?.body;
+  /** Stores an object after `ms`, as CI finishing its upload while a run already waits for it. */
+  putObjectLater(bucket: string, key: string, body: string | Buffer, ms: number): void {
+    const timer = setTimeout(() => this.putObject(bucket, key, body), ms);
+    this.shutdown.signal.addEventListener('abort', () => clearTimeout(timer));
+  }
+
+  /** The current object, or one version of it. */
+  getObject(bucket: string, key: string, versionId?: string): Buffer | undefined {
+    return this.services.s3.getObject(bucket, key, versionId)?.body;
+  }
+
+  /** An object's metadata and version, as HeadObject would give them. */
+  headObject(bucket: string, key: string) {
+    const object = this.services.s3.getObject(bucket, key);
+    return object && { versionId: object.versionId, etag: object.etag, metadata: object.metadata };
   }
 
   // Faults

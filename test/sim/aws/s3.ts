@@ -12,6 +12,8 @@ export interface S3Object {
   etag: string;
   lastModified: Date;
   metadata: Record<string, string>;
+  /** In a versioned bucket, this version's id. */
+  versionId?: string;
 }
 
 export interface HttpRequest {
@@ -75,6 +77,9 @@ export function decodeAwsChunked(body: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
+const versionHeader = (object: S3Object): Record<string, string> =>
+  object.versionId ? { 'x-amz-version-id': object.versionId } : {};
+
 function header(req: HttpRequest, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -82,9 +87,12 @@ function header(req: HttpRequest, name: string): string | undefined {
 
 export class S3Service {
   readonly buckets = new Map<string, Map<string, S3Object>>();
+  /** Buckets with versioning enabled, and every version of their objects, oldest first. */
+  private readonly versions = new Map<string, Map<string, S3Object[]>>();
 
-  createBucket(name: string): void {
+  createBucket(name: string, options: { versioned?: boolean } = {}): void {
     if (!this.buckets.has(name)) this.buckets.set(name, new Map());
+    if (options.versioned && !this.versions.has(name)) this.versions.set(name, new Map());
   }
 
   putObject(
@@ -102,11 +110,22 @@ export class S3Service {
       lastModified: new Date(),
       metadata: {},
     };
+    const history = this.versions.get(bucket);
+    if (history) {
+      // S3's version IDs are opaque, URL-safe and up to 1,024 bytes: 32 characters here.
+      object.versionId = randomUUID().replace(/-/g, '').replace(/^./, 'v');
+      history.set(key, [...(history.get(key) ?? []), object]);
+    }
     this.buckets.get(bucket)?.set(key, object);
     return object;
   }
 
-  getObject(bucket: string, key: string): S3Object | undefined {
+  getObject(bucket: string, key: string, versionId?: string | null): S3Object | undefined {
+    if (versionId)
+      return this.versions
+        .get(bucket)
+        ?.get(key)
+        ?.find((v) => v.versionId === versionId);
     return this.buckets.get(bucket)?.get(key);
   }
 
@@ -139,11 +158,18 @@ export class S3Service {
           if (name.startsWith('x-amz-meta-') && typeof value === 'string')
             object.metadata[name.slice(11)] = value;
         }
-        return { status: 200, headers: { etag: object.etag } };
+        return { status: 200, headers: { etag: object.etag, ...versionHeader(object) } };
       }
       case 'GetObject':
       case 'HeadObject': {
-        const object = objects.get(key ?? '');
+        const versionId = req.query.get('versionId');
+        const object = this.getObject(bucket, key ?? '', versionId);
+        if (!object && versionId) {
+          return this.error(req, 404, 'NoSuchVersion', 'The specified version does not exist.', {
+            Key: key,
+            VersionId: versionId,
+          });
+        }
         if (!object)
           return this.error(req, 404, 'NoSuchKey', 'The specified key does not exist.', {
             Key: key,
@@ -153,6 +179,7 @@ export class S3Service {
           'content-type': object.contentType,
           'content-length': String(object.body.length),
           'last-modified': object.lastModified.toUTCString(),
+          ...versionHeader(object),
         };
         for (const [name, value] of Object.entries(object.metadata))
           headers[`x-amz-meta-${name}`] = value;

@@ -17,9 +17,11 @@ import {
 import type { KmsService } from './kms.js';
 import { RDS_NAMESPACE, type RdsService } from './rds.js';
 import { s3Operation, type HttpReply, type S3Service } from './s3.js';
+import type { EcrService } from './ecr.js';
 import { jsonErrorReply, type JsonReply, type ServiceQuotasService } from './service-quotas.js';
 
-export type Service = 'cloudformation' | 'rds' | 's3' | 'ec2' | 'servicequotas' | 'kms' | 'sts';
+export type Service =
+  'cloudformation' | 'rds' | 's3' | 'ec2' | 'servicequotas' | 'kms' | 'sts' | 'ecr';
 const SERVICES: readonly string[] = [
   'cloudformation',
   'rds',
@@ -28,10 +30,11 @@ const SERVICES: readonly string[] = [
   'servicequotas',
   'kms',
   'sts',
+  'ecr',
 ];
 /** The services that speak JSON 1.1 (the action in X-Amz-Target, the input in the body). */
-type JsonService = 'servicequotas' | 'kms';
-const JSON_SERVICES: readonly string[] = ['servicequotas', 'kms'];
+type JsonService = 'servicequotas' | 'kms' | 'ecr';
+const JSON_SERVICES: readonly string[] = ['servicequotas', 'kms', 'ecr'];
 
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
@@ -54,6 +57,7 @@ export interface Services {
   ec2: Ec2Service;
   serviceQuotas: ServiceQuotasService;
   kms: KmsService;
+  ecr: EcrService;
   /** The account every service answers for. */
   accountId: string;
   faults: CallFaults;
@@ -170,7 +174,7 @@ async function serveS3(
   res.end(req.method === 'HEAD' ? undefined : reply.body);
 }
 
-/** Service Quotas and KMS speak JSON 1.1: the action is in X-Amz-Target, the input is the body. */
+/** Service Quotas, KMS and ECR speak JSON 1.1: the action is in X-Amz-Target, the input is the body. */
 async function serveJson(
   services: Services,
   service: JsonService,
@@ -194,7 +198,9 @@ async function serveJson(
     call.throttled = true;
     reply = jsonErrorReply('ThrottlingException', 'Rate exceeded');
   } else {
-    const handler = service === 'kms' ? services.kms : services.serviceQuotas;
+    const handler = { kms: services.kms, ecr: services.ecr, servicequotas: services.serviceQuotas }[
+      service
+    ];
     reply = handler.handle(target, body.toString('utf8'));
   }
   call.status = reply.status;

@@ -17,6 +17,7 @@ import type {
 } from './faults.js';
 import { Faults, failNextFault, primaryRateLimitFault, secondaryRateLimitFault } from './faults.js';
 import { Router } from './http.js';
+import { artifactRoutes, BLOB_PREFIX } from './routes/artifacts.js';
 import { collaboratorRoutes } from './routes/collaborators.js';
 import { commentRoutes } from './routes/comments.js';
 import { deploymentRoutes } from './routes/deployments.js';
@@ -25,6 +26,7 @@ import type { RecordedCall } from './server.js';
 import { createHandler } from './server.js';
 import type { Urls } from './shapes.js';
 import type {
+  ArtifactRecord,
   CommentRecord,
   DeploymentRecord,
   Permission,
@@ -79,6 +81,7 @@ export class GitHubFake {
     commentRoutes(router);
     deploymentRoutes(router);
     collaboratorRoutes(router);
+    artifactRoutes(router);
     const urls = (): Urls => ({ api: gh.url, web: opts.serverUrl ?? 'https://github.com' });
     const handler = createHandler({
       store: gh.store,
@@ -86,6 +89,10 @@ export class GitHubFake {
       faults: gh.faults,
       urls,
       calls: gh.calls,
+      blob: (path) =>
+        path.startsWith(BLOB_PREFIX)
+          ? gh.store.artifacts.get(Number(path.slice(BLOB_PREFIX.length)))?.zip
+          : undefined,
       identity: (t) =>
         opts.tokens && !opts.tokens.includes(t) ? undefined : (gh.tokenUsers.get(t) ?? ACTIONS_BOT),
     });
@@ -111,7 +118,15 @@ export class GitHubFake {
   /** Forget all state, calls and armed faults. */
   reset(): void {
     const s = this.store;
-    for (const m of [s.repos, s.pulls, s.comments, s.reactions, s.deployments, s.permissions])
+    for (const m of [
+      s.repos,
+      s.pulls,
+      s.comments,
+      s.reactions,
+      s.deployments,
+      s.permissions,
+      s.artifacts,
+    ])
       m.clear();
     this.calls.length = 0;
     this.faults.clear();
@@ -149,6 +164,32 @@ export class GitHubFake {
   /** Move the head (a push), relabel, retitle… */
   updatePullRequest(o: UpdatePullRequestOptions): PullRecord {
     return updatePullRequest(this.store, o);
+  }
+
+  /** An artifact of workflow run `runId`, as actions/upload-artifact leaves it: a zip. */
+  addArtifact(o: {
+    owner: string;
+    repo: string;
+    runId: number;
+    name: string;
+    zip: Buffer;
+    headSha?: string;
+    expired?: boolean;
+  }): ArtifactRecord {
+    const repo = this.store.repo(o.owner, o.repo);
+    const record: ArtifactRecord = {
+      id: this.store.nextId('artifact'),
+      owner: repo.owner,
+      repo: repo.name,
+      runId: o.runId,
+      name: o.name,
+      zip: o.zip,
+      headSha: o.headSha ?? '0'.repeat(40),
+      expired: !!o.expired,
+      createdAt: this.store.now(),
+    };
+    this.store.artifacts.set(record.id, record);
+    return record;
   }
 
   addComment(o: AddCommentOptions): CommentRecord {

@@ -24,6 +24,8 @@ export interface RecordedCall {
 
 export interface ServerDeps {
   store: Store;
+  /** The bytes behind a blob URL (an artifact's zip), served without auth; undefined: 404. */
+  blob?: (path: string) => Buffer | undefined;
   router: Router;
   faults: Faults;
   urls: () => Urls;
@@ -77,6 +79,12 @@ export function createHandler(deps: ServerDeps) {
         'x-ratelimit-resource': 'core',
         ...reply.headers,
       };
+      if (Buffer.isBuffer(reply.body)) {
+        headers['content-type'] = 'application/zip';
+        headers['content-length'] = String(reply.body.length);
+        res.writeHead(reply.status, headers).end(reply.body);
+        return;
+      }
       if (reply.body === undefined || reply.status === 204) {
         res.writeHead(reply.status, headers).end();
         return;
@@ -97,6 +105,12 @@ export function createHandler(deps: ServerDeps) {
         }
         if (call.body && typeof call.body === 'object' && !Array.isArray(call.body))
           body = call.body as Record<string, unknown>;
+      }
+      // A pre-signed storage URL: the signature is the credential, not a token.
+      if (deps.blob && path.startsWith('/_blob/')) {
+        const bytes = deps.blob(path);
+        if (!bytes) throw new HttpError(404, 'BlobNotFound');
+        return send({ status: 200, body: bytes });
       }
       if (!auth) throw new HttpError(401, 'Requires authentication');
       const identity = token ? deps.identity(token) : undefined;

@@ -103,6 +103,19 @@ export interface DeploymentRecord {
   statuses: DeploymentStatusRecord[];
 }
 
+/** An artifact a workflow run uploaded (actions/upload-artifact v4: an immutable zip). */
+export interface ArtifactRecord {
+  id: number;
+  owner: string;
+  repo: string;
+  runId: number;
+  name: string;
+  zip: Buffer;
+  headSha: string;
+  expired: boolean;
+  createdAt: string;
+}
+
 /** GitHub's real account for the Actions GITHUB_TOKEN. */
 export const ACTIONS_BOT: UserRecord = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
 
@@ -131,7 +144,16 @@ export class Store {
   readonly reactions = new Map<number, ReactionRecord>();
   readonly deployments = new Map<number, DeploymentRecord>();
   readonly permissions = new Map<string, Permission>();
-  private seq = { repo: 0, pull: 0, comment: 0, reaction: 0, deployment: 0, status: 0 };
+  readonly artifacts = new Map<number, ArtifactRecord>();
+  private seq = {
+    repo: 0,
+    pull: 0,
+    comment: 0,
+    reaction: 0,
+    deployment: 0,
+    status: 0,
+    artifact: 0,
+  };
 
   /** When set, issue comments on a number with no seeded pull request answer 404. */
   strictIssues = false;
@@ -154,6 +176,7 @@ export class Store {
       reaction: 250_000_000,
       deployment: 1_500_000_000,
       status: 3_200_000_000,
+      artifact: 4_100_000_000,
     }[kind];
     return base + ++this.seq[kind];
   }

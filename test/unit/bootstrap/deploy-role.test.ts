@@ -22,7 +22,13 @@ import {
 } from './iam.js';
 import { resolved } from './template.js';
 
-const setup = resolved();
+/** The quick start with the builds' bucket and image repository named, as examples/ use them. */
+const APP = {
+  AppBuildsBucket: 'acme-builds',
+  AppBuildsPrefix: 'shop/',
+  AppImageRepository: 'shop',
+};
+const setup = resolved(APP);
 const deploy = roleStatements(setup.resources.DeployRole!);
 const serviceRoleArn = setup.physical.ServiceRole!.attributes.Arn!;
 const bucket = setup.physical.TemplateBucket!.ref;
@@ -37,6 +43,9 @@ const ENV_CLUSTER = `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:pr-env-shop-pr-7-d
 const SNAPSHOT = `arn:aws:rds:${REGION}:${ACCOUNT}:cluster-snapshot:rds:prod-db-2026-11-22-03-00`;
 const templateKey = (stack: string) =>
   `pr-env/${stack}/${uniqueName('template', '9000000001-1')}.json`;
+/** A build pr-env uploads (app-artifact from the workspace or a run's artifact). */
+const buildKey = (stack: string) => `pr-env/${stack}/app/${'4f0c2d8a'.repeat(5)}.tar.gz`;
+const CI_BUILD = `arn:aws:s3:::acme-builds/shop/${'4f0c2d8a'.repeat(5)}.tar.gz`;
 
 /** What each AWS call the action makes is authorised against, for a given stack. */
 function requestsFor(action: string, stack: string): Request[] {
@@ -88,7 +97,29 @@ function requestsFor(action: string, stack: string): Request[] {
         },
       ];
     case 's3:PutObject':
-      return [{ action, resource: `arn:aws:s3:::${bucket}/${templateKey(stack)}` }];
+      return [
+        { action, resource: `arn:aws:s3:::${bucket}/${templateKey(stack)}` },
+        { action, resource: `arn:aws:s3:::${bucket}/${buildKey(stack)}` },
+      ];
+    // HeadObject is authorised as s3:GetObject; ListBucket (on the prefix) makes a missing key
+    // a 404 rather than a 403. On CI's builds, and on the builds pr-env uploads.
+    case 's3:HeadObject':
+      return [
+        { action: 's3:GetObject', resource: CI_BUILD },
+        { action: 's3:GetObject', resource: `arn:aws:s3:::${bucket}/${buildKey(stack)}` },
+        {
+          action: 's3:ListBucket',
+          resource: 'arn:aws:s3:::acme-builds',
+          context: { 's3:prefix': `shop/${'4f0c2d8a'.repeat(5)}.tar.gz` },
+        },
+        {
+          action: 's3:ListBucket',
+          resource: `arn:aws:s3:::${bucket}`,
+          context: { 's3:prefix': buildKey(stack) },
+        },
+      ];
+    case 'ecr:DescribeImages':
+      return [{ action, resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/shop` }];
     // The preflight's reads: neither EC2's Describe* nor GetServiceQuota names a resource.
     case 'ec2:DescribeAccountAttributes':
     case 'ec2:DescribeAddresses':
@@ -145,6 +176,7 @@ async function awsCallsInSource(): Promise<string[]> {
     },
     kms: { pkg: '@aws-sdk/client-kms', exports: await import('@aws-sdk/client-kms') },
     sts: { pkg: '@aws-sdk/client-sts', exports: await import('@aws-sdk/client-sts') },
+    ecr: { pkg: '@aws-sdk/client-ecr', exports: await import('@aws-sdk/client-ecr') },
   };
   // A file may load its commands through a facade of src/aws/sdk/ alone.
   const facade = (pkg: string) => `sdk/${pkg.replace('@aws-sdk/client-', '')}.js'`;
@@ -182,6 +214,8 @@ describe('the deploy role allows every AWS call the action makes', () => {
         's3:PutObject',
         'ec2:DescribeVpcs',
         'servicequotas:GetServiceQuota',
+        's3:HeadObject',
+        'ecr:DescribeImages',
       ]),
     );
     expect(calls.length).toBeGreaterThanOrEqual(10);
@@ -275,6 +309,8 @@ describe('the deploy role allows nothing else', () => {
         'rds:startdbcluster',
         's3:putobject',
         's3:getobject',
+        's3:listbucket',
+        'ecr:describeimages',
         'ssm:getparameters',
         'ec2:describeaccountattributes',
         'ec2:describeaddresses',
@@ -475,6 +511,48 @@ describe('the deploy role allows nothing else', () => {
       setup.resources.DeployRole!.Properties.Policies as Array<{ PolicyDocument: PolicyDocument }>
     ).map((p) => p.PolicyDocument);
     expect(documents.reduce((sum, d) => sum + policySize(d), 0)).toBeLessThan(10_240);
+  });
+});
+
+describe('the builds of the pull requests', () => {
+  it('are read only where the bootstrap names them: the builds’ prefix, the one image repository', () => {
+    const get = (resource: string) => evaluate(deploy, { action: 's3:GetObject', resource });
+    expect(get(CI_BUILD)).toBe('allow');
+    expect(get('arn:aws:s3:::acme-builds/other-team/app.tar.gz')).toBe('implicit-deny');
+    expect(get('arn:aws:s3:::prod-data/customers.csv')).toBe('implicit-deny');
+    for (const action of ['s3:PutObject', 's3:DeleteObject']) {
+      expect(evaluate(deploy, { action, resource: CI_BUILD })).toBe('implicit-deny');
+    }
+    const list = (prefix: string) =>
+      evaluate(deploy, {
+        action: 's3:ListBucket',
+        resource: 'arn:aws:s3:::acme-builds',
+        context: { 's3:prefix': prefix },
+      });
+    expect(list('shop/x.tar.gz')).toBe('allow');
+    expect(list('')).toBe('implicit-deny');
+    expect(list('other-team/')).toBe('implicit-deny');
+    const describeImages = (repository: string) =>
+      evaluate(deploy, {
+        action: 'ecr:DescribeImages',
+        resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${repository}`,
+      });
+    expect(describeImages('shop')).toBe('allow');
+    expect(describeImages('payments')).toBe('implicit-deny');
+    for (const action of ['ecr:BatchGetImage', 'ecr:PutImage', 'ecr:GetAuthorizationToken']) {
+      expect(
+        evaluate(deploy, { action, resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/shop` }),
+      ).toBe('implicit-deny');
+    }
+  });
+
+  it('are not reachable at all when the bootstrap names none', () => {
+    const bare = roleStatements(resolved().resources.DeployRole!);
+    expect(allowedActions(bare)).not.toContain('ecr:describeimages');
+    expect(evaluate(bare, { action: 's3:GetObject', resource: CI_BUILD })).toBe('implicit-deny');
+    // pr-env's own uploads stay possible: they live in the template bucket.
+    const own = `arn:aws:s3:::${resolved().physical.TemplateBucket!.ref}/${buildKey(STACK)}`;
+    expect(evaluate(bare, { action: 's3:PutObject', resource: own })).toBe('allow');
   });
 });
 

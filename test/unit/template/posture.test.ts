@@ -312,7 +312,11 @@ describe('IAM', () => {
       { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
     ]);
     expect(role.ManagedPolicyArns).toEqual([ssmCore]);
-    const text = JSON.stringify(role.Policies ?? []);
+    // A registry login names no repository: the one "*" IAM leaves no choice about.
+    const text = JSON.stringify(role.Policies ?? []).replace(
+      '{"Effect":"Allow","Action":"ecr:GetAuthorizationToken","Resource":"*"}',
+      '',
+    );
     expect(text).not.toMatch(/"(Action|Resource)":"\*"/);
     expect(text).not.toMatch(/"Action":"[a-z0-9]+:\*"/);
   });
@@ -323,16 +327,43 @@ describe('IAM', () => {
     expect(policies[0]!.PolicyDocument.Statement).toEqual([
       {
         Effect: 'Allow',
-        Action: 's3:GetObject',
+        // GetObjectVersion: the instances fetch the exact version pr-env found.
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
         Resource: 'arn:aws:s3:::my-bucket/builds/app.tar.gz',
       },
     ]);
     // Even evaluated with an empty URI, the ARN expression stays in range (no Select error).
-    const statement = (props('InstanceRole').Policies['Fn::If'][1] as Loose[])[0].PolicyDocument
+    const statement = (props('InstanceRole').Policies[0]['Fn::If'][1] as Loose).PolicyDocument
       .Statement[0];
     expect(resolve(statement.Resource, defaults())).toBe('arn:aws:s3:::');
-    expect(resolve({ x: props('InstanceRole').Policies }, defaults())).toEqual({});
+    expect(resolve(props('InstanceRole').Policies, defaults())).toEqual([]);
     expect(props('BastionRole')).not.toHaveProperty('Policies');
+  });
+
+  it('lets web instances pull the app image from its one ECR repository, and only when given', () => {
+    const repository = 'arn:aws:ecr:us-east-1:123456789012:repository/shop';
+    const policies = resolve(props('InstanceRole').Policies, {
+      ...defaults(),
+      AppImage: `123456789012.dkr.ecr.us-east-1.amazonaws.com/shop@sha256:${'a'.repeat(64)}`,
+      AppImageRepositoryArn: repository,
+    }) as Loose[];
+    expect(policies).toHaveLength(1);
+    expect(policies[0]!.PolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: [
+          'ecr:BatchGetImage',
+          'ecr:GetDownloadUrlForLayer',
+          'ecr:BatchCheckLayerAvailability',
+        ],
+        Resource: repository,
+      },
+    ]);
+    // An image from another registry needs (and gets) no AWS permission.
+    expect(
+      resolve(props('InstanceRole').Policies, { ...defaults(), AppImage: 'ghcr.io/acme/shop:1' }),
+    ).toEqual([]);
   });
 });
 

@@ -97,11 +97,12 @@ describe('web instance user data', () => {
   });
 
   it.each([
-    ['without an artifact', ''],
-    ['with an artifact', 's3://my-bucket/builds/app.tar.gz'],
-  ])('is valid bash %s', (_name, artifact) => {
+    ['without an artifact', {}],
+    ['with an artifact', { AppArtifactS3Uri: 's3://my-bucket/builds/app.tar.gz' }],
+    ['with an image', { AppImage: `${ECR_IMAGE}`, AppImageRepositoryArn: ECR_REPOSITORY }],
+  ])('is valid bash %s', (_name, values) => {
     const result = spawnSync('bash', ['-n'], {
-      input: render({ ...VALUES, AppArtifactS3Uri: artifact }),
+      input: render({ ...VALUES, ...values }),
       encoding: 'utf8',
     });
     expect(result.stderr).toBe('');
@@ -119,6 +120,117 @@ describe('web instance user data', () => {
       success,
     );
     expect(script.trimEnd().endsWith('signal 1')).toBe(true);
+  });
+});
+
+const ECR_IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/shop@sha256:${'b'.repeat(64)}`;
+const ECR_REPOSITORY = 'arn:aws:ecr:us-east-1:123456789012:repository/shop';
+
+/**
+ * Runs the part of the user data that fetches the build and writes the unit, with its paths moved
+ * into a scratch folder and aws, docker, dnf and systemctl replaced by stubs that log their
+ * arguments (`aws s3api get-object` hands over a real tarball). Returns the log and the unit.
+ */
+function runAppSetup(values: Record<string, string>, tarball?: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'pr-env-userdata-'));
+  try {
+    const script = render({ ...VALUES, ...values });
+    const start = script.indexOf('CMD="/usr/bin/python3 /opt/pr-env/status.py"');
+    const end = script.indexOf('WantedBy=multi-user.target\nEOF\n', start) + 31;
+    const part = script
+      .slice(start, end)
+      .replaceAll('/etc/systemd/system/app.service', `${dir}/app.service`)
+      .replaceAll('/opt/app', `${dir}/app`)
+      .replaceAll('/tmp/app.tar.gz', `${dir}/app.tar.gz`);
+    const bin = join(dir, 'bin');
+    spawnSync('mkdir', ['-p', bin, join(dir, 'app'), join(dir, 'src')]);
+    for (const [name, file] of Object.entries(tarball ?? {})) {
+      writeFileSync(join(dir, 'src', name), file, { mode: name === 'start' ? 0o755 : 0o644 });
+    }
+    spawnSync('tar', ['-czf', join(dir, 'build.tar.gz'), '-C', join(dir, 'src'), '.']);
+    const stub = (name: string, extra = '') =>
+      writeFileSync(join(bin, name), `#!/bin/bash\necho "${name} $*" >> ${dir}/log\n${extra}`, {
+        mode: 0o755,
+      });
+    stub('aws', `if [ "$1" = s3api ]; then cp ${dir}/build.tar.gz "\${@: -1}"; fi\n`);
+    for (const name of ['docker', 'dnf', 'systemctl', 'chown']) stub(name);
+    const run = spawnSync('bash', ['-euo', 'pipefail'], {
+      input: part,
+      encoding: 'utf8',
+      env: { PATH: `${bin}:${process.env.PATH}` },
+    });
+    const read = (file: string) => {
+      try {
+        return readFileSync(join(dir, file), 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    return {
+      status: run.status,
+      stderr: run.stderr,
+      log: read('log').replaceAll(dir, '').trim().split('\n').filter(Boolean),
+      unit: read('app.service').replaceAll(dir, ''),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('what the web instances run', () => {
+  it('serves the status page when given no build', () => {
+    const run = runAppSetup({});
+    expect(run.stderr).toBe('');
+    expect(run.log).toEqual(['chown -R app /app']);
+    expect(run.unit).toContain('ExecStart=/usr/bin/python3 /opt/pr-env/status.py\n');
+    expect(run.unit).toContain('User=app\n');
+  });
+
+  it('fetches the exact version of the tarball and runs its ./start', () => {
+    const run = runAppSetup(
+      { AppArtifactS3Uri: 's3://my-bucket/builds/app.tar.gz', AppArtifactVersion: 'v3.Lg_x' },
+      { start: '#!/bin/sh\n', 'index.html': 'hi' },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.log[0]).toBe(
+      'aws s3api get-object --bucket my-bucket --key builds/app.tar.gz --version-id v3.Lg_x /app.tar.gz',
+    );
+    expect(run.unit).toContain('ExecStart=/app/start\n');
+    expect(run.unit).toContain('EnvironmentFile=/etc/pr-env/app.env\n');
+  });
+
+  it('serves a tarball without ./start as static files; an ETag pins nothing', () => {
+    const run = runAppSetup(
+      { AppArtifactS3Uri: 's3://my-bucket/a.tar.gz', AppArtifactVersion: 'etag:0f1e2d' },
+      { 'index.html': 'hi' },
+    );
+    expect(run.log[0]).toBe('aws s3api get-object --bucket my-bucket --key a.tar.gz /app.tar.gz');
+    expect(run.unit).toContain('ExecStart=/usr/bin/python3 -m http.server --directory /app 8080\n');
+  });
+
+  it('runs an ECR image with docker: logged in to its registry, app.env passed, PORT published', () => {
+    const run = runAppSetup({ AppImage: ECR_IMAGE, AppImageRepositoryArn: ECR_REPOSITORY });
+    expect(run.stderr).toBe('');
+    // The two sides of the login pipe log in either order.
+    expect([...run.log.slice(0, 2), ...run.log.slice(2, 4).sort(), ...run.log.slice(4)]).toEqual([
+      'dnf install -y docker',
+      'systemctl enable --now docker',
+      'aws ecr get-login-password --region us-east-1',
+      'docker login --username AWS --password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com',
+      `docker pull ${ECR_IMAGE}`,
+      'chown -R app /app',
+    ]);
+    expect(run.unit).toContain(
+      `ExecStart=/usr/bin/docker run --rm --name app --env-file /etc/pr-env/app.env -p 8080:8080 ${ECR_IMAGE}\n`,
+    );
+    expect(run.unit).toContain('ExecStartPre=-/usr/bin/docker rm -f app\n');
+    expect(run.unit).toContain('User=root\n');
+  });
+
+  it('pulls an image of another registry without logging in to ECR', () => {
+    const run = runAppSetup({ AppImage: 'ghcr.io/acme/shop:4f0c2d8' });
+    expect(run.log).not.toContainEqual(expect.stringMatching(/ecr|login/));
+    expect(run.log).toContain('docker pull ghcr.io/acme/shop:4f0c2d8');
   });
 });
 

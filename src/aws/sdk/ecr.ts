@@ -1,0 +1,2 @@
+// What pr-env uses of ECR, loaded on first use (see ec2.ts for why not the package itself).
+export { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
