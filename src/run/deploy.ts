@@ -1,6 +1,11 @@
 import * as core from '@actions/core';
 import type { Parameter, Stack } from '@aws-sdk/client-cloudformation';
-import { appParameters, checkAppTemplate, type ResolvedBuild } from '../app/build.js';
+import {
+  appParameters,
+  appParametersOf,
+  checkAppTemplate,
+  type ResolvedBuild,
+} from '../app/build.js';
 import { resolveBuild } from '../app/resolve.js';
 import { getPullRequest } from '../github/pulls.js';
 import type { PullRequestInfo } from '../github/event.js';
@@ -136,7 +141,9 @@ export function planBuilder(
       EnvironmentName: stackName,
       PullRequestNumber: String(pr.number),
       AppVersion: pr.headSha,
-      ...app,
+      // No build named (a label, a command, the PR workflow beside a build workflow): the stack
+      // keeps the build it runs, rather than falling back to the status page.
+      ...(Object.keys(app).length > 0 || !existing ? app : appParametersOf(parametersOf(existing))),
       ...(data && databaseValues(loaded, data, settings.parameters)),
     };
     const parameters = buildParameters(loaded, actionValues, settings.parameters);

@@ -144,6 +144,20 @@ describe('app-artifact: s3://…/{sha}.tar.gz', () => {
     );
   });
 
+  it('a run that names no build (a label, a command, the PR workflow) keeps the stack’s build', async () => {
+    const before = world.aws.stack(stackOf(pr))!.parameters;
+    const run = await runAction(world, {
+      eventName: 'pull_request_target',
+      payload: opened(pr, sha(3), 'synchronize'),
+      inputs: { 'source-db-cluster': CLUSTER },
+    });
+    expect(errors(run)).toEqual([]);
+    const after = world.aws.stack(stackOf(pr))!.parameters;
+    expect(after.AppVersion).toBe(sha(3));
+    expect(after.AppArtifactS3Uri).toBe(before.AppArtifactS3Uri);
+    expect(after.AppArtifactVersion).toBe(before.AppArtifactVersion);
+  });
+
   it('a build that never appears: a clear error naming the URI, and not one stack call', async () => {
     world.aws.clearCalls();
     const run = await runAction(world, {

@@ -73,7 +73,12 @@ describe('@action-validator/cli', () => {
   });
 
   it('finds the example workflows and the project’s workflows', () => {
-    expect(EXAMPLES).toEqual(['examples/pr-env-sweep.yml', 'examples/pr-env.yml']);
+    expect(EXAMPLES).toEqual([
+      'examples/pr-env-build.yml',
+      'examples/pr-env-deploy.yml',
+      'examples/pr-env-sweep.yml',
+      'examples/pr-env.yml',
+    ]);
     expect(WORKFLOWS).toEqual(
       expect.arrayContaining([
         '.github/workflows/check-dist.yml',
@@ -213,6 +218,51 @@ describe('examples/pr-env-sweep.yml', () => {
   it('passes only inputs action.yml declares', () => {
     const inputs = Object.keys((load(actionYml) as Loose).inputs);
     expect(Object.keys(steps[1].with).filter((k) => !inputs.includes(k))).toEqual([]);
+  });
+});
+
+describe('examples/pr-env-build.yml and pr-env-deploy.yml: the build, then its deploy', () => {
+  const build = workflow('examples/pr-env-build.yml');
+  const deploy = workflow('examples/pr-env-deploy.yml');
+  const buildSteps: Loose[] = build.jobs.build.steps;
+  const deploySteps: Loose[] = deploy.jobs.environment.steps;
+  const upload = buildSteps.find((s) => String(s.uses).startsWith('actions/upload-artifact@'));
+
+  it('builds on pull_request with a read-only token and no secrets', () => {
+    expect(Object.keys(build.on)).toEqual(['pull_request']);
+    expect(build.permissions).toEqual({ contents: 'read' });
+    expect(read('examples/pr-env-build.yml')).not.toMatch(/secrets\.|vars\.PR_ENV|id-token/);
+    expect(buildSteps.find((s) => s.uses === 'actions/checkout@v5')?.with).toEqual({
+      'persist-credentials': false,
+    });
+    expect(upload?.with.name).toBe('pr-env-build');
+  });
+
+  it('deploys on the build’s workflow_run, by its name, with actions: read for the artifact', () => {
+    expect(deploy.on).toEqual({ workflow_run: { workflows: [build.name], types: ['completed'] } });
+    expect(deploy.permissions).toMatchObject({
+      actions: 'read',
+      'id-token': 'write',
+      contents: 'read',
+    });
+    expect(deploy.jobs.environment.concurrency['cancel-in-progress']).toBe(false);
+  });
+
+  it('never checks out or runs the pull request’s code in the privileged workflow', () => {
+    expect(read('examples/pr-env-deploy.yml')).not.toMatch(/actions\/checkout|head_branch/);
+    expect(deploySteps.filter((s) => s.run !== undefined)).toEqual([]);
+    expect(deploySteps.map((s) => s.uses)).toEqual([
+      'aws-actions/configure-aws-credentials@v5',
+      'your-org/pr-env@v1',
+    ]);
+  });
+
+  it('deploys the artifact the build uploads, passing only inputs action.yml declares', () => {
+    const inputs = Object.keys((load(actionYml) as Loose).inputs);
+    const pr = deploySteps[1].with;
+    expect(pr['app-artifact']).toBe(`artifact:${upload?.with.name}`);
+    expect(pr['template-bucket']).toBe('${{ vars.PR_ENV_TEMPLATE_BUCKET }}');
+    expect(Object.keys(pr).filter((k) => !inputs.includes(k))).toEqual([]);
   });
 });
 
