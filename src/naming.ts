@@ -44,6 +44,18 @@ export function expiresAt(now: Date, ttlHours: number): string {
   return new Date(now.getTime() + ttlHours * 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * The expiry after `/pr-env extend [hours]`: `hours` more than the current expiry, or than now for
+ * one already past (an environment the sweeper has not reached yet). An environment that never
+ * expires keeps never. Pure.
+ */
+export function extendedExpiry(current: string | undefined, now: Date, hours: number): string {
+  if (current === 'never') return 'never';
+  const at = Date.parse(current ?? '');
+  const base = Number.isFinite(at) && at > now.getTime() ? new Date(at) : now;
+  return expiresAt(base, hours);
+}
+
 export interface TagInput {
   repository: string;
   pr: number;

@@ -11,7 +11,7 @@ const WHAT: Record<ChatOpsCommand, string> = {
     'deploy with fresh production data: the newest snapshot, or a new clone (replaces the database)',
   sleep: 'scale the web tier to 0 and stop the database; the network and load balancer stay',
   wake: 'start the database, then bring the web tier back',
-  extend: `move the expiry to [hours] from now (default: ttl-hours; at most ${MAX_EXTEND_HOURS})`,
+  extend: `add [hours] to the expiry (default: ttl-hours; an expiry already past counts from now; at most ${MAX_EXTEND_HOURS})`,
   help: 'this list',
 };
 

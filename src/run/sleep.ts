@@ -4,7 +4,7 @@ import { appParametersOf } from '../app/build.js';
 import { describeEnvironment } from '../cost/describe.js';
 import { errorMessage } from '../errors.js';
 import type { PullRequestInfo } from '../github/event.js';
-import { expiresAt, TAG } from '../naming.js';
+import { extendedExpiry, TAG } from '../naming.js';
 import type { RunReport } from '../report/report.js';
 import {
   assertOwnedBy,
@@ -223,9 +223,9 @@ export async function wakeEnvironment(
 }
 
 /**
- * Moves the environment's expiry to `hours` from now (default: ttl-hours; 0 means never), by a
- * stack update of its tags only: CloudFormation keeps the stack's tags, so the sweeper reads it
- * there. An asleep environment stays asleep.
+ * Adds `hours` (default: ttl-hours) to the environment's expiry, or to now for an expiry already
+ * past, by a stack update of its tags only: CloudFormation keeps the stack's tags, so the sweeper
+ * reads it there. An asleep environment stays asleep; one that never expires stays so.
  */
 export async function extendEnvironment(
   context: RunContext,
@@ -234,17 +234,22 @@ export async function extendEnvironment(
   report: RunReport,
 ): Promise<void> {
   report.intent = 'extend';
-  const ttl = hours ?? context.settings.ttlHours;
-  await existingEnvironment(context, pr, 'extend');
-  const expiry = expiresAt(new Date(context.clock.now()), ttl);
+  const added = hours ?? context.settings.ttlHours;
+  const existing = await existingEnvironment(context, pr, 'extend');
+  const current = tagsOf(existing)[TAG.expiresAt];
+  const expiry =
+    added > 0 ? extendedExpiry(current, new Date(context.clock.now()), added) : 'never';
   const stack = await updateEnvironment(
     context,
     pr,
     'extend',
-    (plan, existing) => unchangedStatePlan(plan, existing, { [TAG.expiresAt]: expiry }),
+    (plan, latest) => unchangedStatePlan(plan, latest, { [TAG.expiresAt]: expiry }),
     report,
   );
-  report.note = `Expiry moved to ${expiry}${ttl > 0 ? ` (${ttl} h from now)` : ''}.`;
+  report.note =
+    expiry === 'never'
+      ? 'The environment never expires.'
+      : `Expiry moved to ${expiry} (${added} h ${current && Date.parse(current) > context.clock.now() ? `after ${current}` : 'from now'}).`;
   if (stack && !sleepStateOf(stack).asleep) report.environmentUrl = report.outputs.EnvironmentUrl;
   await describeInto(context, report, stack);
 }

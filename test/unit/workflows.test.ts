@@ -266,6 +266,40 @@ describe('examples/pr-env-build.yml and pr-env-deploy.yml: the build, then its d
   });
 });
 
+describe('the project’s own checks on real AWS', () => {
+  const ci = workflow('.github/workflows/ci.yml');
+  const e2e = workflow('.github/workflows/e2e-aws.yml');
+  const steps: Loose[] = e2e.jobs.e2e.steps;
+
+  it('lints every template with AWS’s own cfn-lint', () => {
+    const lint: Loose[] = ci.jobs['cfn-lint'].steps;
+    expect(lint.map((s) => s.run).filter(Boolean)).toEqual([
+      'pip install cfn-lint',
+      'cfn-lint templates/environment.yml templates/bootstrap.yml templates/production-share.yml',
+    ]);
+  });
+
+  it('runs by hand and nightly, and only where the sandbox role is set', () => {
+    expect(Object.keys(e2e.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(e2e.jobs.e2e.if).toContain("vars.PR_ENV_E2E_ROLE_ARN != ''");
+  });
+
+  it('deploys through the action itself, checks the URL and the secret, and always destroys', () => {
+    const uses = steps.filter((s) => s.uses === './');
+    expect(uses.map((s) => s.with.command)).toEqual(['deploy', 'destroy']);
+    expect(uses[1].if).toContain('always()');
+    expect(steps.find((s) => s.name === 'Nothing of the stack is left')?.if).toContain('always()');
+    expect(read('.github/workflows/e2e-aws.yml')).toContain(
+      'resourcegroupstaggingapi get-resources',
+    );
+    expect(read('.github/workflows/e2e-aws.yml')).toContain('.DBSecretArn');
+    const inputs = Object.keys((load(actionYml) as Loose).inputs);
+    for (const step of uses) {
+      expect(Object.keys(step.with).filter((k) => !inputs.includes(k))).toEqual([]);
+    }
+  });
+});
+
 describe('the examples and the README agree', () => {
   const readme = read('README.md');
   const variablesOf = (text: string) =>

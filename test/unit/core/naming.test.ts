@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   environmentName,
   expiresAt,
+  extendedExpiry,
   STACK_NAME_MAX,
   stackName,
   stackTags,
@@ -170,5 +171,19 @@ describe('uniqueName', () => {
 
   it('stays within 128 characters', () => {
     expect(uniqueName('update', '9'.repeat(300)).length).toBeLessThanOrEqual(128);
+  });
+});
+
+describe('extendedExpiry', () => {
+  const now = new Date('2026-11-22T12:00:00Z');
+  it('adds the hours to an expiry still ahead (a 24 h TTL with a day left gains a day)', () => {
+    expect(extendedExpiry('2026-11-23T12:00:00Z', now, 24)).toBe('2026-11-24T12:00:00Z');
+  });
+  it('counts from now for an expiry already past, or unreadable', () => {
+    expect(extendedExpiry('2026-11-20T00:00:00Z', now, 48)).toBe('2026-11-24T12:00:00Z');
+    expect(extendedExpiry(undefined, now, 1.5)).toBe('2026-11-22T13:30:00Z');
+  });
+  it('leaves an environment that never expires as it is', () => {
+    expect(extendedExpiry('never', now, 24)).toBe('never');
   });
 });
