@@ -1,7 +1,7 @@
 // `npm run bench`: pr-env's performance, measured side by side with its baselines in one run.
 // Spawns the bundled action (dist/index.js) against the local AWS simulator and fake GitHub API
 // on 127.0.0.1 (nothing leaves the machine), prints the results table and writes
-// bench/results.md. Takes about four minutes on two cores.
+// bench/results.md. Takes about ten minutes on two cores.
 //
 //   npm run bench                          # dist/ as built
 //   PR_ENV_BENCH_DIST=/tmp/dist npm run bench   # another build of the action
@@ -19,6 +19,7 @@ import {
   type Results,
 } from './lib/report.js';
 import { criticalPathPhase } from './phases/critical-path.js';
+import { edgePhase } from './phases/edge.js';
 import { latencyPhase } from './phases/latency.js';
 import { scalePhase } from './phases/scale.js';
 import { startupPhase } from './phases/startup.js';
@@ -80,6 +81,8 @@ async function main(): Promise<number> {
     // The SDK waiters keep polling their twin stacks meanwhile: that costs them nothing.
     log(bold('(3) scale: 50 concurrent deploys, throttled'));
     const scale = await scalePhase(log, { stacks: 50, targetSeconds: 20 });
+    log(bold('(1b) detection at the edges: quick ends, small stacks, half the reads throttled'));
+    const edges = await edgePhase(log);
     log('  waiting for the last SDK waiters (30–120 s between their polls)…');
     const waiters = await latency.waiters;
     m.load = `${m.load} at the start, ${loadAverage()} at the end`;
@@ -89,6 +92,7 @@ async function main(): Promise<number> {
       startup,
       critical,
       latency,
+      edges,
       waiters,
       scale,
     };
@@ -107,6 +111,7 @@ async function main(): Promise<number> {
     );
     const failed =
       latency.samples.filter((s) => !s.ok).length +
+      edges.flatMap((e) => e.samples).filter((s) => !s.ok).length +
       scale.runs.filter((r) => !r.ok).length +
       waiters.filter((w) => w.state !== 'SUCCESS').length +
       startup.lazy.filter((l) => !l.ok).length;

@@ -9,6 +9,8 @@ import { isSecretOutputKey } from './report/report.js';
 import { parseTemplate, type CfnTemplate } from './template/cfn-yaml.js';
 import { DATA_SOURCES, type DataSource } from './data/parameters.js';
 import { parseBoolean, parseKeyValueLines, parseKeyValueLinesOrMap, parseNumber } from './parse.js';
+import { parseScrubInput, type ScrubSql } from './scrub/source.js';
+import { SCRUB_PARAMETERS } from './scrub/state.js';
 
 export const COMMANDS = ['auto', 'deploy', 'destroy', 'plan', 'sweep'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -59,6 +61,10 @@ export interface Settings {
   appWaitMinutes: number;
   /** The largest artifact (zip and contents) pr-env accepts from a run. */
   appArtifactMaxMb: number;
+  /** The SQL that masks the data before the app may reach it (scrub-sql). */
+  scrubSql?: ScrubSql;
+  /** `/pr-env scrub`: run the scrub again on this deploy. */
+  scrubRequested?: boolean;
 }
 
 type ReadInput = (name: string) => string;
@@ -241,6 +247,14 @@ export function getSettings(
     );
   }
   const app = appInputs(read, parameters, problems, workspace);
+  const scrub = read('scrub-sql') ? parseScrubInput(read('scrub-sql'), workspace) : undefined;
+  if (scrub?.problem) problems.push(scrub.problem);
+  const gate = Object.values(SCRUB_PARAMETERS).filter((key) => key in parameters);
+  if (gate.length > 0) {
+    problems.push(
+      `"parameters": ${gate.join(', ')} ${gate.length === 1 ? 'is' : 'are'} set by pr-env (the scrub's gate): expected them left out`,
+    );
+  }
 
   const settings: Settings = {
     githubToken,
@@ -285,10 +299,16 @@ export function getSettings(
       (raw) => parseNumber(raw || '512', { min: 1 }),
       512,
     ),
+    scrubSql: scrub?.value,
   };
   if (settings.appArtifact && settings.appArtifact.kind !== 's3' && !settings.templateBucket) {
     problems.push(
       `"app-artifact": "${read('app-artifact')}" is uploaded by pr-env: "template-bucket" is required (the bootstrap stack's TemplateBucketName)`,
+    );
+  }
+  if (settings.scrubSql && !settings.templateBucket) {
+    problems.push(
+      `"scrub-sql": "${read('scrub-sql')}" reaches the bastion through S3: "template-bucket" is required (the bootstrap stack's TemplateBucketName)`,
     );
   }
   if (problems.length > 0) throw new InputError(problems);

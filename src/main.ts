@@ -12,6 +12,7 @@ import type { RunReport } from './report/report.js';
 import type { RunContext } from './run/context.js';
 import { StackOperationError } from './stack/target.js';
 import { WatchTimeoutError } from './stack/watch-timeout.js';
+import { ScrubFailedError } from './scrub/failure.js';
 import { commentIntent } from './chatops/intent.js';
 import { decideIntent } from './intent.js';
 
@@ -73,6 +74,7 @@ export async function run(): Promise<void> {
       context.report.outcome = 'failure';
       context.report.error = errorMessage(error);
       if (error instanceof WatchTimeoutError) context.report.status = error.lastStatus;
+      if (error instanceof ScrubFailedError) context.report.rootCause = error.rootCause;
       if (error instanceof StackOperationError) {
         context.report.rootCause = error.rootCause;
         context.report.status = error.status;

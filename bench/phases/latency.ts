@@ -115,7 +115,7 @@ export function detectingPoll(calls: CallRecord[], terminalAt: number): number |
     ?.time.getTime();
 }
 
-function summarize(
+export function summarize(
   world: BenchWorld,
   pr: number,
   op: Operation,
@@ -205,6 +205,11 @@ export async function latencyPhase<T>(
         DBSnapshotIdentifier: snapshot.arn,
         DBEngine: snapshot.engine,
         DBEngineVersion: snapshot.engineVersion,
+        // A restore, not a clone: the parameters pr-env passes empty then.
+        DBCloneSourceCluster: '',
+        DBCloneRestoreTime: '',
+        DBCloneClusterName: '',
+        DBMasterUsername: snapshot.masterUsername ?? 'postgres',
       };
       const created = await client.send(
         new CreateChangeSetCommand({

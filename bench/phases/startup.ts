@@ -145,7 +145,12 @@ function loadedChunks(stderr: string): string[] {
 
 async function lazyChecks(world: BenchWorld, files: BundleFile[]): Promise<LazyCheck[]> {
   const kind = (chunk: string) => files.find((f) => f.name === chunk)?.holds ?? chunk;
-  const fast = { PR_ENV_POLL_FAST_MS: '50', PR_ENV_POLL_SLOW_MS: '200', NODE_DEBUG: 'esm' };
+  const fast = {
+    PR_ENV_POLL_FAST_MS: '50',
+    PR_ENV_POLL_SLOW_MS: '200',
+    PR_ENV_READS_PER_MINUTE: '0',
+    NODE_DEBUG: 'esm',
+  };
   const pr = 990;
   const event = (action: 'opened' | 'closed') =>
     pullRequestEvent(action, { owner: OWNER, repo: REPO, number: pr, headSha: sha(pr) });

@@ -4,6 +4,7 @@ export const CHATOPS_COMMANDS = [
   'destroy',
   'plan',
   'refresh-data',
+  'scrub',
   'sleep',
   'wake',
   'extend',

@@ -9,6 +9,7 @@ const WHAT: Record<ChatOpsCommand, string> = {
   plan: 'show what a deploy would change, changing nothing',
   'refresh-data':
     'deploy with fresh production data: the newest snapshot, or a new clone (replaces the database)',
+  scrub: 'run scrub-sql on the database again (the app is cut off from it until the scrub passes)',
   sleep: 'scale the web tier to 0 and stop the database; the network and load balancer stay',
   wake: 'start the database, then bring the web tier back',
   extend: `add [hours] to the expiry (default: ttl-hours; an expiry already past counts from now; at most ${MAX_EXTEND_HOURS})`,

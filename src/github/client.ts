@@ -17,11 +17,13 @@ const RATE_LIMIT_MAX_WAIT_SECONDS = 120;
  * Loaded on first use: a run that reports nothing never pays for it.
  */
 export async function createOctokit(token: string): Promise<Octokit> {
-  const [{ getOctokit: make }, { retry }, { throttling }] = await Promise.all([
-    import('@actions/github'),
-    import('@octokit/plugin-retry'),
-    import('@octokit/plugin-throttling'),
-  ]);
+  const [{ getOctokit: make }, { retry }, { throttling }, { default: Bottleneck }] =
+    await Promise.all([
+      import('@actions/github'),
+      import('@octokit/plugin-retry'),
+      import('@octokit/plugin-throttling'),
+      import('bottleneck/light.js'),
+    ]);
   const onLimit =
     (kind: string) =>
     (
@@ -45,12 +47,30 @@ export async function createOctokit(token: string): Promise<Octokit> {
   return make(
     token,
     {
-      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+      throttle: {
+        onRateLimit: onLimit('primary'),
+        onSecondaryRateLimit: onLimit('secondary'),
+        ...unpacedWrites(Bottleneck),
+      },
       retry: { retries: 3 },
     },
     retry,
     throttling,
   );
+}
+
+/**
+ * plugin-throttling spaces every write a second apart and every comment-creating one three
+ * seconds apart, which suits bulk jobs. A run makes a handful of writes (the comment, two or
+ * three deployment statuses) at its end, where those gaps would be most of the time the run takes
+ * after its stack settles (bench/, issue 14). They stay one at a time, far below GitHub's
+ * secondary limit of 80 content-creating requests a minute, and a limit that is hit is still
+ * waited out through `retry-after`.
+ */
+function unpacedWrites(Bottleneck: typeof import('bottleneck').default) {
+  const group = (id: string) =>
+    new Bottleneck.Group({ id, maxConcurrent: 1, minTime: 0, timeout: 120_000 });
+  return { write: group('pr-env-write'), notifications: group('pr-env-notifications') };
 }
 
 /** `/repos/{owner}/{repo}/…` with the request's own values, so a warning names the PR it is about. */

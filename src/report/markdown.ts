@@ -1,6 +1,7 @@
 import { describeBuild } from '../app/build.js';
 import { formatRootCause } from '../stack/root-cause.js';
 import { connectionSection, databaseLine, formatAge } from './database-markdown.js';
+import { scrubLine, scrubWarning } from './scrub-markdown.js';
 import { environmentSection, lifecycleHeadline } from './cost-markdown.js';
 import { progressMarkdown } from './progress.js';
 import type { PlannedChange } from '../stack/plan.js';
@@ -62,6 +63,7 @@ function facts(report: RunReport): [string, string | undefined][] {
         `${code(report.stackName)}${report.status ? ` · ${report.status}` : ''}${report.operation ? ` · ${report.operation}` : ''}`,
     ],
     ['Database', databaseLine(report)],
+    ['Scrub', scrubLine(report)],
     ['Version', report.headSha ? code(report.headSha.slice(0, 12)) : undefined],
     ['Build', report.build && describeBuild(report.build)],
     ['Duration', formatDuration(report.finishedAt.getTime() - report.startedAt.getTime())],
@@ -75,6 +77,7 @@ export function renderReport(report: RunReport): string {
   const lines: string[] = [`### ${headline(report)}`, ''];
   if (report.note) lines.push(report.note, '');
   if (report.progress) lines.push(...progressMarkdown(report.progress));
+  lines.push(...scrubWarning(report));
   if (report.outcome === 'failure') {
     if (report.rootCause) {
       lines.push('**Root cause**', '', '```', formatRootCause(report.rootCause), '```', '');

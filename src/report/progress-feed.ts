@@ -62,6 +62,8 @@ export interface ProgressFeedOptions {
   /** Edits the comment with the snapshot; never rejects (a GitHub failure is a warning). */
   publish(snapshot: ProgressSnapshot): Promise<void>;
   timers?: Timers;
+  /** Shared with the watcher (StackTarget.sideReads): CloudFormation reads made beside it. */
+  reads?: { count: number };
 }
 
 /**
@@ -125,6 +127,8 @@ export class ProgressFeed {
   private lookUpUrl(logicalId: string): void {
     if (this.lookedUp.has(logicalId)) return;
     this.lookedUp.add(logicalId);
+    // The watcher's read budget counts this read too.
+    if (this.options.reads) this.options.reads.count += 1;
     listenerUrl(this.options.cfn, this.options.stackName, logicalId).then(
       (url) => (this.url ??= url),
       (error) => core.debug(`No URL from ${logicalId} yet: ${errorMessage(error)}`),

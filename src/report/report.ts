@@ -5,10 +5,12 @@ import type { CloneChoice } from '../data/clone.js';
 import type { SnapshotChoice } from '../data/snapshot.js';
 import type { PlannedChange } from '../stack/plan.js';
 import type { ProgressSnapshot } from './progress.js';
+import type { ScrubReport } from '../scrub/state.js';
 
 export type Operation = 'create' | 'update' | 'none' | 'delete' | 'skipped';
 
 /** Everything a run tells people about itself: the comment, the summary and the outputs. */
+
 export interface RunReport {
   /** `chatops` until a PR comment's command is known; then the command's own. */
   intent:
@@ -47,6 +49,8 @@ export interface RunReport {
   clone?: CloneChoice;
   /** While the stack is being built: what is done and what is still in progress. */
   progress?: ProgressSnapshot;
+  /** The scrub (scrub-sql): run now, or the record of an earlier one. */
+  scrub?: ScrubReport;
 }
 
 export interface EnvironmentState {

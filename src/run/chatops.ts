@@ -30,6 +30,13 @@ async function runCommand(
         pr,
         undefined,
       );
+    case 'scrub':
+      report.intent = 'deploy';
+      return runDeploy(
+        { ...context, settings: { ...context.settings, scrubRequested: true } },
+        pr,
+        undefined,
+      );
     case 'destroy':
       report.intent = 'destroy';
       return runDestroy(context, pr);

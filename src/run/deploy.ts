@@ -30,6 +30,7 @@ import {
 import type { StackTarget } from '../stack/target.js';
 import { stackTarget, type RunContext } from './context.js';
 import { sleepAwareDeploy } from './sleep-deploy.js';
+import { checkScrubTemplate, runPendingScrub, scrubGateValues, type ScrubMode } from './scrub.js';
 
 /** Checks what can be checked without AWS, so that bad input changes nothing. */
 export function loadCheckedTemplate(context: RunContext): LoadedTemplate {
@@ -49,6 +50,7 @@ export function loadCheckedTemplate(context: RunContext): LoadedTemplate {
   }
   const problem = dataSourceProblem(loaded, settings.dataSource);
   if (problem) throw new Error(problem);
+  checkScrubTemplate(context, loaded);
   return loaded;
 }
 
@@ -106,7 +108,7 @@ export async function resolveAppBuild(
  * the stack's snapshot, a create resolves the newest; `app` is the build's parameters, resolved
  * before (a deploy's new build, or the stack's own for sleep and wake). `beforeUpload` sees the parameters before
  * anything is written (the template upload, the change set), so that a check can stop the run
- * while nothing has changed.
+ * while nothing has changed. `scrub` says what becomes of the scrub's gate (see scrub.ts).
  */
 export function planBuilder(
   context: RunContext,
@@ -115,6 +117,7 @@ export function planBuilder(
   stackName: string,
   app: Record<string, string>,
   beforeUpload?: (existing: Stack | undefined, parameters: Parameter[]) => Promise<void>,
+  scrub: ScrubMode = 'keep',
 ): (existing: Stack | undefined) => Promise<DeployPlan> {
   const { settings, report } = context;
   return async (existing) => {
@@ -146,6 +149,10 @@ export function planBuilder(
       ...(Object.keys(app).length > 0 || !existing ? app : appParametersOf(parametersOf(existing))),
       ...(data && databaseValues(loaded, data, settings.parameters)),
     };
+    Object.assign(
+      actionValues,
+      await scrubGateValues(context, loaded, stackName, existing, actionValues, scrub),
+    );
     const parameters = buildParameters(loaded, actionValues, settings.parameters);
     await beforeUpload?.(existing, parameters);
     return {
@@ -187,7 +194,9 @@ export async function runDeploy(
   // Before any stack call: a build that is missing or refused changes nothing.
   const app = await resolveAppBuild(context, pr, target.stackName);
   // While the change set runs, its progress goes to the log and the comment.
+  const sideReads = { count: 0 };
   const progress = new ProgressFeed({
+    reads: sideReads,
     cfn: target.cfn,
     stackName: target.stackName,
     everyMs: progressEveryMs(),
@@ -200,6 +209,7 @@ export async function runDeploy(
       }),
   });
   target.onEvent = progress.onEvent;
+  target.sideReads = sideReads;
   try {
     await deployWithProgress(context, target, loaded, pr, app, progress);
   } finally {
@@ -223,13 +233,21 @@ async function deployWithProgress(
     plan: sleepAwareDeploy(
       context,
       pr,
-      planBuilder(context, loaded, pr, target.stackName, app, async (existing, parameters) => {
-        if (existing) return;
-        const problems = await accountRoom(context, loaded, parameters);
-        if (problems.length > 0) {
-          throw new QuotaExceededError(target.stackName, problems, context.aws.region);
-        }
-      }),
+      planBuilder(
+        context,
+        loaded,
+        pr,
+        target.stackName,
+        app,
+        async (existing, parameters) => {
+          if (existing) return;
+          const problems = await accountRoom(context, loaded, parameters);
+          if (problems.length > 0) {
+            throw new QuotaExceededError(target.stackName, problems, context.aws.region);
+          }
+        },
+        'deploy',
+      ),
     ),
     review: (changes, existing) => {
       const planned = toPlannedChanges(changes);
@@ -250,4 +268,5 @@ async function deployWithProgress(
   report.status = stack?.StackStatus;
   report.outputs = stack ? outputsOf(stack) : {};
   report.environmentUrl = report.outputs.EnvironmentUrl;
+  await runPendingScrub(context, target);
 }

@@ -59,6 +59,7 @@ export async function runPlan(
     async (_, parameters) => {
       if (type === 'CREATE') quotaProblems = await accountRoom(context, loaded, parameters);
     },
+    'preview',
   )(step === 'update' ? existing : undefined);
   if (quotaProblems.length > 0) {
     report.note = `⚠️ A deploy would stop before creating anything: ${quotaProblems

@@ -14,6 +14,8 @@ import { clusterOwnershipProblem } from './sleep-state.js';
 export interface StackCluster {
   id: string;
   status: string;
+  /** The database the cluster was created with (restored with the snapshot, or cloned). */
+  databaseName?: string;
 }
 
 /** The physical IDs of the stack's AWS::RDS::DBCluster resources. */
@@ -33,7 +35,7 @@ async function clusterIds(cfn: CloudFormationClient, stack: Stack): Promise<stri
 async function describeCluster(
   rds: RDSClient,
   id: string,
-): Promise<{ status: string; tags: Record<string, string> }> {
+): Promise<{ status: string; tags: Record<string, string>; databaseName?: string }> {
   const { DescribeDBClustersCommand } = await import('../aws/sdk/rds.js');
   try {
     const { DBClusters = [] } = await rds.send(
@@ -42,6 +44,7 @@ async function describeCluster(
     const cluster = DBClusters[0];
     return {
       status: cluster?.Status ?? 'unknown',
+      databaseName: cluster?.DatabaseName,
       tags: Object.fromEntries((cluster?.TagList ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
     };
   } catch (error) {
@@ -61,14 +64,14 @@ export async function stackClusters(
 ): Promise<StackCluster[]> {
   const clusters: StackCluster[] = [];
   for (const id of await clusterIds(cfn, stack)) {
-    const { status, tags } = await describeCluster(rds, id);
+    const { status, tags, databaseName } = await describeCluster(rds, id);
     const problem = clusterOwnershipProblem(tags, stack);
     if (problem) {
       throw new Error(
         `DB cluster "${id}" is not stopped or started: ${problem}. It is left untouched.`,
       );
     }
-    clusters.push({ id, status });
+    clusters.push({ id, status, databaseName });
   }
   return clusters;
 }

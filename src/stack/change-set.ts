@@ -13,7 +13,11 @@ import { withContext } from '../errors.js';
 import type { PollPolicy } from './watch.js';
 
 /** Where CloudFormation reads the template from: inline, or an S3 URL past 51,200 bytes. */
-export type TemplateSource = { TemplateBody: string } | { TemplateURL: string };
+export type TemplateSource =
+  | { TemplateBody: string }
+  | { TemplateURL: string }
+  /** An update that changes parameters only (the scrub's gate). */
+  | { UsePreviousTemplate: true };
 
 export interface ChangeSetRequest {
   stackName: string;

@@ -74,7 +74,13 @@ export async function deployStack(
 
   const token = uniqueName(operation, target.runId);
   await executeChangeSet(target.cfn, changeSet, token);
-  const result = await watch(target, { StackId: changeSet.stackId }, token);
+  // A create's change set lists exactly what it creates; an update's, what it may change.
+  const result = await watch(
+    target,
+    { StackId: changeSet.stackId },
+    token,
+    operation === 'create' ? changeSet.changes.length : undefined,
+  );
   if (result.status !== SUCCESS_STATUS[operation]) {
     throw new StackOperationError(
       target.stackName,

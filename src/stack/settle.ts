@@ -144,6 +144,7 @@ export async function deleteOwnedStack(
   stack: StackRef,
 ): Promise<DeleteOutcome> {
   for (let attempt = 1; ; attempt++) {
+    const toDelete = await resourcesToDelete(target, stack);
     const token = uniqueName('delete', target.runId);
     await target.cfn.send(
       new DeleteStackCommand({
@@ -152,7 +153,7 @@ export async function deleteOwnedStack(
         ClientRequestToken: token,
       }),
     );
-    const result = await watch(target, stack, token);
+    const result = await watch(target, stack, token, toDelete);
     if (result.status === 'DELETE_COMPLETE')
       return { status: result.status, stackId: stack.StackId };
     if (attempt === 1 && result.status === 'DELETE_FAILED') {
@@ -173,17 +174,42 @@ export async function deleteOwnedStack(
   }
 }
 
-/** Follows one of the target's operations to its end. */
-export function watch(target: StackTarget, stack: StackRef, token: string) {
+/** Follows one of the target's operations (touching `expectedResources`, if known) to its end. */
+export function watch(
+  target: StackTarget,
+  stack: StackRef,
+  token: string,
+  expectedResources?: number,
+) {
   return watchOperation(target.cfn, {
     stackId: stack.StackId ?? target.stackName,
     stackName: target.stackName,
     token,
+    expectedResources,
     deadline: target.deadline,
     poll: target.poll,
     clock: target.clock,
     onEvent: target.onEvent,
+    sideReads: target.sideReads,
   });
+}
+
+/**
+ * How many resources a delete will go through, so the watcher knows when the last is in flight.
+ * Unknown (undefined) if the stack cannot be read: the watcher then paces without it.
+ */
+async function resourcesToDelete(
+  target: StackTarget,
+  stack: StackRef,
+): Promise<number | undefined> {
+  try {
+    const { StackResources = [] } = await target.cfn.send(
+      new DescribeStackResourcesCommand({ StackName: stack.StackId }),
+    );
+    return StackResources.filter((r) => r.ResourceStatus !== 'DELETE_COMPLETE').length;
+  } catch {
+    return undefined;
+  }
 }
 
 async function remainingResources(target: StackTarget, stack: StackRef): Promise<string[]> {

@@ -16,6 +16,8 @@ export interface StackTarget {
   poll: PollPolicy;
   clock: Clock;
   onEvent?: (event: StackEvent) => void;
+  /** CloudFormation reads others make while the watcher waits (the progress feed's). */
+  sideReads?: { count: number };
 }
 
 /** A stack operation that ended in anything but its success status. */

@@ -11,23 +11,19 @@ import { isStackEvent } from './root-cause.js';
 import { isInProgress, isSettled } from './status.js';
 import { formatEvent } from './event-line.js';
 import { WatchTimeoutError } from './watch-timeout.js';
+import {
+  ReadBudget,
+  SETTLED_FAST_WINDOW_MS,
+  defaultPollPolicy,
+  nextReadAt,
+  phaseOf,
+  throttledBackoff,
+  workingInterval,
+  type PaceState,
+  type PollPolicy,
+} from './pace.js';
 
-export { WatchTimeoutError };
-
-/**
- * How often to read events. While resources are still being worked on the stack cannot finish,
- * so polling is slow; once every resource seen so far has settled, the stack's own terminal event
- * is seconds away (CloudFormation takes 3–6 s after the last resource) and polling turns fast, at
- * a steady pace for a while, then widening again if nothing ends it.
- *
- * The defaults keep both the detection lag and the cost down (bench/, issue 8): the slow pace
- * bounds the worst lag to about slowMs minus CloudFormation's own pause, and sets the read rate
- * (60 s / 7 s ≈ 8.6 reads a minute while resources are in flight).
- */
-export interface PollPolicy {
-  fastMs: number;
-  slowMs: number;
-}
+export { WatchTimeoutError, defaultPollPolicy, SETTLED_FAST_WINDOW_MS, type PollPolicy };
 
 /** The stack's own first event of an operation. */
 const OPERATION_START = new Set([
@@ -40,18 +36,6 @@ const OPERATION_START = new Set([
 /** How far the runner's clock may be off AWS's before the watcher would miss events. */
 const CLOCK_SKEW_MS = 10 * 60_000;
 
-/** How long polling stays fast once every resource has settled, before it widens again. */
-export const SETTLED_FAST_WINDOW_MS = 15_000;
-
-export function defaultPollPolicy(env: NodeJS.ProcessEnv = process.env): PollPolicy {
-  // The environment overrides exist for the simulator-backed tests and the benchmark.
-  const read = (name: string, fallback: number) => {
-    const value = Number(env[name]);
-    return Number.isFinite(value) && value > 0 ? value : fallback;
-  };
-  return { fastMs: read('PR_ENV_POLL_FAST_MS', 2000), slowMs: read('PR_ENV_POLL_SLOW_MS', 7000) };
-}
-
 export interface WatchRequest {
   /** The stack's ID (ARN): unlike its name, it still answers after the stack is deleted. */
   stackId: string;
@@ -61,8 +45,12 @@ export interface WatchRequest {
   /** Epoch milliseconds after which waiting stops. */
   deadline: number;
   poll?: PollPolicy;
+  /** How many resources the operation touches (its change set's changes), when known. */
+  expectedResources?: number;
   clock?: Clock;
   onEvent?: (event: StackEvent) => void;
+  /** Reads made beside the watcher meanwhile, which its budget counts too. */
+  sideReads?: { count: number };
 }
 
 export interface WatchResult {
@@ -94,41 +82,44 @@ async function followEvents(
   const clock = request.clock ?? systemClock;
   const poll = request.poll ?? defaultPollPolicy();
   const onEvent = request.onEvent ?? ((event) => core.info(formatEvent(event)));
+  const startedAt = clock.now();
+  const budget = new ReadBudget(poll.readsPerMinute, startedAt);
+  const sideAtStart = request.sideReads?.count ?? 0;
   const seen = new Set<string>();
   const events: StackEvent[] = [];
   const inFlight = new Set<string>();
+  const settled = new Set<string>();
   let lastStatus = 'unknown';
-  let interval = poll.fastMs;
-  // Since when every resource seen has settled (or something last happened meanwhile).
-  let settledSince: number | undefined;
+  const pace: PaceState = { phase: 'working', lastInterval: poll.fastMs, backoffMs: 0 };
   // Events before this are older than the operation. Until its first event is seen, a margin
   // for the clock difference between the runner and AWS; then that event's own time.
   let floor = clock.now() - CLOCK_SKEW_MS;
-  // Grows while CloudFormation throttles the watcher, on top of the usual pace; reset on success.
-  let backoff = 0;
 
   for (;;) {
     let fresh: StackEvent[] = [];
     try {
-      fresh = await readNewEvents(cfn, request.stackId, request.token, seen, floor);
-      backoff = 0;
+      fresh = await readNewEvents(cfn, request.stackId, request.token, seen, floor, budget);
+      pace.backoffMs = 0;
     } catch (error) {
       // The SDK has already retried a throttled call; the watcher backs off rather than fail a
       // deployment that is going fine.
       if (!isThrottling(error)) throw error;
-      backoff = Math.min(Math.max(backoff, interval) * 2, poll.slowMs * 4);
+      pace.backoffMs = throttledBackoff(pace.backoffMs, poll);
     }
     for (const event of fresh) {
       seen.add(event.EventId ?? '');
       floor = Math.min(floor, event.Timestamp?.getTime() ?? floor);
       events.push(event);
       onEvent(event);
+      const id = event.LogicalResourceId ?? '';
       if (isStackEvent(event)) {
         lastStatus = event.ResourceStatus ?? lastStatus;
       } else if (isInProgress(event.ResourceStatus ?? '')) {
-        inFlight.add(event.LogicalResourceId ?? '');
+        inFlight.add(id);
+        settled.delete(id);
       } else {
-        inFlight.delete(event.LogicalResourceId ?? '');
+        inFlight.delete(id);
+        settled.add(id);
       }
     }
     const ended = fresh.find((e) => isStackEvent(e) && isSettled(e.ResourceStatus ?? ''));
@@ -141,19 +132,20 @@ async function followEvents(
     if (clock.now() >= request.deadline) {
       throw new WatchTimeoutError(request.stackName, lastStatus, events);
     }
-    if (inFlight.size > 0) {
-      interval = poll.slowMs;
-      settledSince = undefined;
-    } else {
-      if (settledSince === undefined || fresh.length > 0) settledSince = clock.now();
-      interval =
-        clock.now() - settledSince < SETTLED_FAST_WINDOW_MS
-          ? poll.fastMs
-          : Math.min(interval * 2, poll.slowMs);
+    const progress = {
+      inFlight: inFlight.size,
+      settled: settled.size,
+      expected: request.expectedResources,
+    };
+    budget.recordSide((request.sideReads?.count ?? 0) - sideAtStart);
+    const phase = phaseOf(progress);
+    pace.workingMs = workingInterval(poll, progress, clock.now() - startedAt);
+    if (phase !== 'settled' || pace.phase !== 'settled' || fresh.length > 0) {
+      pace.quietSince = clock.now();
     }
-    await clock.sleep(
-      Math.max(0, Math.min(Math.max(interval, backoff), request.deadline - clock.now())),
-    );
+    pace.phase = phase;
+    const at = nextReadAt(poll, budget, pace, clock.now());
+    await clock.sleep(Math.max(0, Math.min(at, request.deadline) - clock.now()));
   }
 }
 
@@ -169,12 +161,13 @@ async function readNewEvents(
   token: string,
   seen: Set<string>,
   floor: number,
+  budget: ReadBudget,
 ): Promise<StackEvent[]> {
   const fresh: StackEvent[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await cfn.send(
-      new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken }),
+    const page = await readCounted(budget, () =>
+      cfn.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken })),
     );
     for (const event of page.StackEvents ?? []) {
       if (seen.has(event.EventId ?? '')) return fresh.reverse();
@@ -189,6 +182,21 @@ async function readNewEvents(
     nextToken = page.NextToken;
   } while (nextToken);
   return fresh.reverse();
+}
+
+/** Makes one call, counting every attempt the SDK made for it, throttled ones too. */
+async function readCounted<T extends { $metadata?: { attempts?: number } }>(
+  budget: ReadBudget,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    const output = await call();
+    budget.record(output.$metadata?.attempts);
+    return output;
+  } catch (error) {
+    budget.record((error as { $metadata?: { attempts?: number } }).$metadata?.attempts);
+    throw error;
+  }
 }
 
 export function isThrottling(error: unknown): boolean {

@@ -4,8 +4,8 @@
  * images, seeded by tests (`ecr.pushImage(…)`), looked up by tag or digest. Errors as ECR words
  * them (`RepositoryNotFoundException`, `ImageNotFoundException`, message in lower case).
  */
-import { createHash, randomUUID } from 'node:crypto';
-import type { JsonReply } from './service-quotas.js';
+import { createHash } from 'node:crypto';
+import { JsonError, jsonReply, type JsonReply } from './service-quotas.js';
 
 export const ECR_TARGET = 'AmazonEC2ContainerRegistry_V20150921';
 
@@ -14,27 +14,6 @@ export interface EcrImageRecord {
   tags: string[];
   pushedAt: Date;
   sizeInBytes: number;
-}
-
-class EcrError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function reply(status: number, payload: unknown, errorType?: string): JsonReply {
-  return {
-    status,
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amzn-requestid': randomUUID(),
-      ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-    },
-    body: JSON.stringify(payload),
-  };
 }
 
 export class EcrService {
@@ -71,12 +50,15 @@ export class EcrService {
     const action = target.startsWith(`${ECR_TARGET}.`) ? target.slice(ECR_TARGET.length + 1) : '';
     try {
       if (action !== 'DescribeImages') {
-        return reply(400, { __type: 'UnknownOperationException' }, 'UnknownOperationException');
+        return jsonReply(400, { __type: 'UnknownOperationException' }, 'UnknownOperationException');
       }
-      return reply(200, this.describeImages(JSON.parse(body || '{}') as Record<string, unknown>));
+      return jsonReply(
+        200,
+        this.describeImages(JSON.parse(body || '{}') as Record<string, unknown>),
+      );
     } catch (error) {
-      if (error instanceof EcrError)
-        return reply(400, { __type: error.type, message: error.message }, error.type);
+      if (error instanceof JsonError)
+        return jsonReply(400, { __type: error.type, message: error.message }, error.type);
       throw error;
     }
   }
@@ -86,7 +68,7 @@ export class EcrService {
     const name = String(input.repositoryName ?? '');
     const images = registryId === this.options.accountId ? this.repositories.get(name) : undefined;
     if (!images) {
-      throw new EcrError(
+      throw new JsonError(
         'RepositoryNotFoundException',
         `The repository with name '${name}' does not exist in the registry with id '${registryId}'`,
       );
@@ -102,7 +84,7 @@ export class EcrService {
                 (id.imageTag === undefined || i.tags.includes(id.imageTag)),
             );
             if (!image) {
-              throw new EcrError(
+              throw new JsonError(
                 'ImageNotFoundException',
                 `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} does not exist within the repository with name '${name}' in the registry with id '${registryId}'`,
               );

@@ -32,6 +32,7 @@ import { ResourceProvider } from './resource-provider.js';
 import { loadResourceSpec } from './resource-spec.js';
 import { S3Service } from './s3.js';
 import { ServiceQuotasService } from './service-quotas.js';
+import { SsmService } from './ssm.js';
 import { serve, type CallRecord, type Services } from './server.js';
 import type { StackEvent, StackRecord } from './stack-model.js';
 import { seedStack, type SeedStackOptions } from './stack-seeding.js';
@@ -49,6 +50,7 @@ export type { CallRecord, Service } from './server.js';
 export type { Ec2Seed, Ec2Service } from './ec2.js';
 export type { ServiceQuotasService } from './service-quotas.js';
 export type { EcrImageRecord, EcrService } from './ecr.js';
+export type { SsmService } from './ssm.js';
 export type { SeedStackOptions } from './stack-seeding.js';
 export type { StackEvent } from './stack-model.js';
 export type { ChangeSetView, ResourceView, StackView } from './views.js';
@@ -104,6 +106,8 @@ export class AwsSimulator {
   readonly serviceQuotas: ServiceQuotasService;
   /** ECR's DescribeImages: `ecr.pushImage(repository, tag, digest?)`. */
   readonly ecr: EcrService;
+  /** SSM Run Command, running scripts here: `ssm.setSecretValue(json)`, `ssm.extraPath`. */
+  readonly ssm: SsmService;
 
   private constructor(
     private readonly server: Server,
@@ -120,6 +124,7 @@ export class AwsSimulator {
     this.ec2 = services.ec2;
     this.serviceQuotas = services.serviceQuotas;
     this.ecr = services.ecr;
+    this.ssm = services.ssm;
   }
 
   static async start(options: AwsSimulatorOptions = {}): Promise<AwsSimulator> {
@@ -173,6 +178,13 @@ export class AwsSimulator {
       kms,
       accountId,
       ecr: new EcrService({ accountId }),
+      ssm: new SsmService({
+        accountId,
+        region,
+        stacks,
+        url: () => baseUrl,
+        shutdown: shutdown.signal,
+      }),
       faults: new CallFaults(),
       calls: [],
     };

@@ -18,10 +18,11 @@ import type { KmsService } from './kms.js';
 import { RDS_NAMESPACE, type RdsService } from './rds.js';
 import { s3Operation, type HttpReply, type S3Service } from './s3.js';
 import type { EcrService } from './ecr.js';
+import type { SsmService } from './ssm.js';
 import { jsonErrorReply, type JsonReply, type ServiceQuotasService } from './service-quotas.js';
 
 export type Service =
-  'cloudformation' | 'rds' | 's3' | 'ec2' | 'servicequotas' | 'kms' | 'sts' | 'ecr';
+  'cloudformation' | 'rds' | 's3' | 'ec2' | 'servicequotas' | 'kms' | 'sts' | 'ecr' | 'ssm';
 const SERVICES: readonly string[] = [
   'cloudformation',
   'rds',
@@ -31,10 +32,11 @@ const SERVICES: readonly string[] = [
   'kms',
   'sts',
   'ecr',
+  'ssm',
 ];
 /** The services that speak JSON 1.1 (the action in X-Amz-Target, the input in the body). */
-type JsonService = 'servicequotas' | 'kms' | 'ecr';
-const JSON_SERVICES: readonly string[] = ['servicequotas', 'kms', 'ecr'];
+type JsonService = 'servicequotas' | 'kms' | 'ecr' | 'ssm';
+const JSON_SERVICES: readonly string[] = ['servicequotas', 'kms', 'ecr', 'ssm'];
 
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
@@ -58,6 +60,7 @@ export interface Services {
   serviceQuotas: ServiceQuotasService;
   kms: KmsService;
   ecr: EcrService;
+  ssm: SsmService;
   /** The account every service answers for. */
   accountId: string;
   faults: CallFaults;
@@ -198,9 +201,12 @@ async function serveJson(
     call.throttled = true;
     reply = jsonErrorReply('ThrottlingException', 'Rate exceeded');
   } else {
-    const handler = { kms: services.kms, ecr: services.ecr, servicequotas: services.serviceQuotas }[
-      service
-    ];
+    const handler = {
+      kms: services.kms,
+      ecr: services.ecr,
+      ssm: services.ssm,
+      servicequotas: services.serviceQuotas,
+    }[service];
     reply = handler.handle(target, body.toString('utf8'));
   }
   call.status = reply.status;

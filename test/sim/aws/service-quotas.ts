@@ -45,7 +45,8 @@ export interface JsonReply {
   body: string;
 }
 
-class JsonError extends Error {
+/** An error a JSON 1.1 service answers with: its `__type`, message and status. */
+export class JsonError extends Error {
   constructor(
     readonly type: string,
     message: string,
@@ -55,7 +56,8 @@ class JsonError extends Error {
   }
 }
 
-function reply(status: number, payload: unknown, errorType?: string): JsonReply {
+/** A JSON 1.1 answer, as AWS's JSON services shape it. */
+export function jsonReply(status: number, payload: unknown, errorType?: string): JsonReply {
   return {
     status,
     headers: {
@@ -68,7 +70,7 @@ function reply(status: number, payload: unknown, errorType?: string): JsonReply 
 }
 
 export function jsonErrorReply(type: string, message: string, status = 400): JsonReply {
-  return reply(status, { __type: type, Message: message }, type);
+  return jsonReply(status, { __type: type, Message: message }, type);
 }
 
 export class ServiceQuotasService {
@@ -102,7 +104,9 @@ export class ServiceQuotasService {
       if (action !== 'GetServiceQuota') {
         throw new JsonError('UnknownOperationException', `Unknown operation ${target}`);
       }
-      return reply(200, { Quota: this.quota(JSON.parse(body || '{}') as Record<string, unknown>) });
+      return jsonReply(200, {
+        Quota: this.quota(JSON.parse(body || '{}') as Record<string, unknown>),
+      });
     } catch (error) {
       if (error instanceof JsonError)
         return jsonErrorReply(error.type, error.message, error.status);

@@ -40,6 +40,8 @@ const LONG_STACK = stackName('pr-env', `shop-${'x'.repeat(150)}`, 12345);
 const CLUSTER = `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:prod-db`;
 /** A PR environment's Aurora cluster: CloudFormation names it after the stack, in lower case. */
 const ENV_CLUSTER = `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:pr-env-shop-pr-7-dbcluster-abcdefghijkl`;
+/** A PR environment's bastion. */
+const BASTION = `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-0123456789abcdef0`;
 const SNAPSHOT = `arn:aws:rds:${REGION}:${ACCOUNT}:cluster-snapshot:rds:prod-db-2026-11-22-03-00`;
 const templateKey = (stack: string) =>
   `pr-env/${stack}/${uniqueName('template', '9000000001-1')}.json`;
@@ -118,6 +120,18 @@ function requestsFor(action: string, stack: string): Request[] {
           context: { 's3:prefix': buildKey(stack) },
         },
       ];
+    // The scrub: the PR's bastion (which carries the stack's tags) and Amazon's shell document.
+    case 'ssm:SendCommand':
+      return [
+        {
+          action,
+          resource: BASTION,
+          context: { 'ssm:resourceTag/pr-env:repository': 'octo-org/shop' },
+        },
+        { action, resource: `arn:aws:ssm:${REGION}::document/AWS-RunShellScript` },
+      ];
+    case 'ssm:GetCommandInvocation':
+      return [{ action, resource: '*' }];
     case 'ecr:DescribeImages':
       return [{ action, resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/shop` }];
     // The preflight's reads: neither EC2's Describe* nor GetServiceQuota names a resource.
@@ -177,6 +191,7 @@ async function awsCallsInSource(): Promise<string[]> {
     kms: { pkg: '@aws-sdk/client-kms', exports: await import('@aws-sdk/client-kms') },
     sts: { pkg: '@aws-sdk/client-sts', exports: await import('@aws-sdk/client-sts') },
     ecr: { pkg: '@aws-sdk/client-ecr', exports: await import('@aws-sdk/client-ecr') },
+    ssm: { pkg: '@aws-sdk/client-ssm', exports: await import('@aws-sdk/client-ssm') },
   };
   // A file may load its commands through a facade of src/aws/sdk/ alone.
   const facade = (pkg: string) => `sdk/${pkg.replace('@aws-sdk/client-', '')}.js'`;
@@ -312,6 +327,8 @@ describe('the deploy role allows nothing else', () => {
         's3:listbucket',
         'ecr:describeimages',
         'ssm:getparameters',
+        'ssm:sendcommand',
+        'ssm:getcommandinvocation',
         'ec2:describeaccountattributes',
         'ec2:describeaddresses',
         'ec2:describeavailabilityzones',
@@ -327,7 +344,7 @@ describe('the deploy role allows nothing else', () => {
     );
   });
 
-  it('uses Resource "*" only for reads that name no resource: DescribeStacks for the sweeper, the preflight\'s counts and quotas', () => {
+  it('uses Resource "*" only for reads that name no resource: DescribeStacks for the sweeper, the preflight\'s counts and quotas, the scrub\'s result', () => {
     const starred = deploy.filter((s) => s.Effect === 'Allow' && list(s.Resource).includes('*'));
     expect(starred.flatMap((s) => list(s.Action)).sort()).toEqual(
       [
@@ -339,6 +356,7 @@ describe('the deploy role allows nothing else', () => {
         'ec2:DescribeSubnets',
         'ec2:DescribeVpcs',
         'servicequotas:GetServiceQuota',
+        'ssm:GetCommandInvocation',
       ].sort(),
     );
     for (const action of starred.flatMap((s) => list(s.Action))) {
@@ -465,6 +483,28 @@ describe('the deploy role allows nothing else', () => {
     expect(evaluate(deploy, { action: 'rds:DescribeDBClusters', resource: SNAPSHOT })).toBe(
       'implicit-deny',
     );
+  });
+
+  it("runs the scrub only on this repository's environments, and only as Amazon's shell script", () => {
+    const allowed = (resource: string, repository?: string) =>
+      evaluate(deploy, {
+        action: 'ssm:SendCommand',
+        resource,
+        context: repository ? { 'ssm:resourceTag/pr-env:repository': repository } : {},
+      });
+    expect(allowed(BASTION, 'octo-org/shop')).toBe('allow');
+    // Another repository's instance, or one without the tag (production's servers).
+    expect(allowed(BASTION, 'octo-org/other')).not.toBe('allow');
+    expect(allowed(BASTION)).not.toBe('allow');
+    // Only AWS-RunShellScript: no other document, and no document of the account's own.
+    expect(allowed(`arn:aws:ssm:${REGION}::document/AWS-RunShellScript`)).toBe('allow');
+    expect(allowed(`arn:aws:ssm:${REGION}::document/AWS-RunPowerShellScript`)).not.toBe('allow');
+    expect(allowed(`arn:aws:ssm:${REGION}:${ACCOUNT}:document/AWS-RunShellScript`)).not.toBe(
+      'allow',
+    );
+    // Nothing else of SSM (parameters aside): no Session Manager, no CancelCommand.
+    for (const action of ['ssm:StartSession', 'ssm:CancelCommand', 'ssm:PutParameter'])
+      expect(evaluate(deploy, { action, resource: BASTION })).not.toBe('allow');
   });
 
   it("stops and starts only this repository's environment clusters", () => {

@@ -11,6 +11,7 @@ describe('parseComment', () => {
     ['/pr-env destroy', { kind: 'command', command: 'destroy' }],
     ['/pr-env plan', { kind: 'command', command: 'plan' }],
     ['/pr-env refresh-data', { kind: 'command', command: 'refresh-data' }],
+    ['/pr-env scrub', { kind: 'command', command: 'scrub' }],
     ['/pr-env sleep', { kind: 'command', command: 'sleep' }],
     ['/pr-env wake', { kind: 'command', command: 'wake' }],
     ['/pr-env extend', { kind: 'command', command: 'extend' }],
@@ -34,6 +35,7 @@ describe('parseComment', () => {
     ['/pr-env extend 721', /`721` is not a number of hours/],
     ['/pr-env extend 2 3', /takes one number of hours at most/],
     ['/pr-env sleep now', /`sleep` takes no arguments/],
+    ['/pr-env scrub again', /`scrub` takes no arguments/],
   ])('%j asks for help, naming the problem', (body, problem) => {
     const parsed = parseComment(body);
     expect(parsed.kind).toBe('help');
@@ -153,6 +155,7 @@ describe('replies', () => {
       'destroy',
       'plan',
       'refresh-data',
+      'scrub',
       'sleep',
       'wake',
       'extend [hours]',

@@ -45,7 +45,7 @@ describe('prepareChangeSet', () => {
   let clock: FakeClock;
   const options = () => ({
     deadline: clock.now() + 60_000,
-    poll: { fastMs: 500, slowMs: 4000 },
+    poll: { fastMs: 500, nearMs: 1000, slowMs: 4000, readsPerMinute: 0 },
     clock,
   });
 

@@ -108,7 +108,7 @@ export function target(
     owner: { repository: REPOSITORY, pr: PR },
     deadline: clock.now() + 30 * 60_000,
     runId: '4242-1',
-    poll: { fastMs: 1000, slowMs: 5000 },
+    poll: { fastMs: 1000, nearMs: 2000, slowMs: 5000, readsPerMinute: 0 },
     clock,
     onEvent: () => {},
     ...extra,

@@ -57,7 +57,7 @@ function request(
     stackName: STACK_NAME,
     token: TOKEN,
     deadline: clock.now() + 60_000,
-    poll: { fastMs: 1000, slowMs: 5000 },
+    poll: { fastMs: 1000, nearMs: 2000, slowMs: 5000, readsPerMinute: 0 },
     clock,
     onEvent: (e) => seen.push(e),
     ...extra,
@@ -228,18 +228,14 @@ describe('watchOperation', () => {
   it('backs off after a throttled poll, beyond its usual pace', async () => {
     const start = event({ status: 'CREATE_IN_PROGRESS', token: TOKEN });
     const db = event({ status: 'CREATE_IN_PROGRESS', id: 'Database', token: TOKEN });
+    const dbDone = event({ status: 'CREATE_COMPLETE', id: 'Database', token: TOKEN });
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
-    const done = [
-      event({ status: 'CREATE_COMPLETE', token: TOKEN }),
-      event({ status: 'CREATE_COMPLETE', id: 'Database', token: TOKEN }),
-      db,
-      start,
-    ];
-    scriptEvents([[[db, start]], throttled, [done]]);
+    const done = event({ status: 'CREATE_COMPLETE', token: TOKEN });
+    scriptEvents([[[db, start]], [[dbDone, db, start]], throttled, throttled, [[done, dbDone]]]);
     await watchOperation(cfn, request(clock));
-    // Poll 1 saw a resource in flight: the slow pace (5 s). Poll 2 was throttled: slower still.
-    expect(clock.sleeps[0]).toBe(5000);
-    expect(clock.sleeps[1]).toBeGreaterThan(clock.sleeps[0]!);
+    // Poll 1: the last resource in flight, the near pace. Poll 2: settled, the fast pace. Polls 3
+    // and 4 were throttled (after the SDK's own retries): slower, and slower again.
+    expect(clock.sleeps).toEqual([2000, 1000, 1000, 2000]);
   });
 
   it('lets any other error through', async () => {
@@ -247,7 +243,7 @@ describe('watchOperation', () => {
     await expect(watchOperation(cfn, request(clock))).rejects.toThrow('User is not authorized');
   });
 
-  it('polls slowly while resources are in flight, steadily fast once they settle, widening if the end does not come', async () => {
+  it('polls at the near pace while the last resource is in flight, steadily fast once it settles, widening if the end does not come', async () => {
     const start = event({ status: 'CREATE_IN_PROGRESS', token: TOKEN });
     const dbStart = event({ status: 'CREATE_IN_PROGRESS', id: 'Database', token: TOKEN });
     const dbDone = event({ status: 'CREATE_COMPLETE', id: 'Database', token: TOKEN });
@@ -259,9 +255,9 @@ describe('watchOperation', () => {
       [[done, dbDone, dbStart, start]],
     ]);
     await watchOperation(cfn, request(clock));
-    // In flight: the slow pace. Settled: the fast pace for SETTLED_FAST_WINDOW_MS, then wider.
+    // In flight: the near pace. Settled: the fast pace for SETTLED_FAST_WINDOW_MS, then wider.
     expect(SETTLED_FAST_WINDOW_MS).toBe(15_000);
-    expect(clock.sleeps).toEqual([5000, 5000, ...Array(15).fill(1000), 2000, 4000, 5000, 5000]);
+    expect(clock.sleeps).toEqual([2000, 2000, ...Array(15).fill(1000), 2000, 4000, 5000, 5000]);
   });
 
   it('keeps the fast pace while the stack itself still moves after its resources', async () => {
@@ -279,7 +275,71 @@ describe('watchOperation', () => {
       [[done, cleanup, ...settled]],
     ]);
     await watchOperation(cfn, request(clock));
-    expect(clock.sleeps).toEqual([5000, ...Array(17).fill(1000)]);
+    expect(clock.sleeps).toEqual([2000, ...Array(17).fill(1000)]);
+  });
+});
+
+describe('watchOperation pacing with a resource count and a read budget', () => {
+  let clock: FakeClock;
+
+  beforeEach(() => {
+    cfnMock.reset();
+    clock = fakeClock();
+    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [stack('CREATE_COMPLETE')] });
+  });
+
+  it('reads a create slowly while it has far to go, at the near pace once the last two of its resources are in flight', async () => {
+    const start = event({ status: 'CREATE_IN_PROGRESS', token: TOKEN });
+    const inProgress = (id: string) => event({ status: 'CREATE_IN_PROGRESS', id, token: TOKEN });
+    const complete = (id: string) => event({ status: 'CREATE_COMPLETE', id, token: TOKEN });
+    const done = event({ status: 'CREATE_COMPLETE', token: TOKEN });
+    const wave = [inProgress('C'), inProgress('B'), inProgress('A'), start];
+    scriptEvents([
+      ...Array.from({ length: 6 }, () => [wave]),
+      [[complete('A'), ...wave]],
+      [[complete('B'), complete('A'), ...wave]],
+      [[done, complete('C'), complete('B'), complete('A'), ...wave]],
+    ]);
+    await watchOperation(cfn, request(clock, [], { expectedResources: 3 }));
+    // Nothing settled: the near pace for the first 5 s (a small stack may be done by then), then
+    // slow (5 s). Two to go: near (2 s). One to go: near. The end.
+    expect(clock.sleeps).toEqual([2000, 2000, 2000, 5000, 5000, 5000, 2000, 2000]);
+  });
+
+  it('reads at most 12 times a minute however long the stack takes, and spends its savings at the end', async () => {
+    const start = event({ status: 'CREATE_IN_PROGRESS', token: TOKEN });
+    const dbStart = event({ status: 'CREATE_IN_PROGRESS', id: 'Database', token: TOKEN });
+    const dbDone = event({ status: 'CREATE_COMPLETE', id: 'Database', token: TOKEN });
+    const done = event({ status: 'CREATE_COMPLETE', token: TOKEN });
+    const reads: number[] = [];
+    let finishAt = Number.POSITIVE_INFINITY;
+    cfnMock.on(DescribeStackEventsCommand).callsFake(() => {
+      reads.push(clock.now());
+      // Every read is throttled twice by AWS before it succeeds: three attempts.
+      const $metadata = { attempts: 3 };
+      // The database settles at 4 min; the stack says so 1 s later.
+      if (clock.now() >= 240_000 && finishAt === Number.POSITIVE_INFINITY)
+        finishAt = clock.now() + 1000;
+      if (clock.now() >= finishAt)
+        return { StackEvents: [done, dbDone, dbStart, start], $metadata };
+      if (clock.now() >= 240_000) return { StackEvents: [dbDone, dbStart, start], $metadata };
+      return { StackEvents: [dbStart, start], $metadata };
+    });
+    await watchOperation(
+      cfn,
+      request(clock, [], {
+        deadline: clock.now() + 600_000,
+        expectedResources: 1,
+        poll: { fastMs: 1000, nearMs: 2000, slowMs: 5000, readsPerMinute: 12 },
+      }),
+    );
+    const t0 = reads[0]!;
+    for (const at of reads) {
+      const attempts = 3 * reads.filter((r) => r <= at).length;
+      expect(attempts).toBeLessThanOrEqual(12 * (Math.max(at - t0, 60_000) / 60_000) + 2);
+    }
+    // The end came at most a couple of seconds after the stack's own event.
+    expect(clock.now() - finishAt).toBeLessThanOrEqual(2000);
   });
 });
 
@@ -297,15 +357,26 @@ describe('isThrottling / defaultPollPolicy', () => {
     expect(isThrottling(Object.assign(new Error('denied'), { name: 'AccessDenied' }))).toBe(false);
   });
 
-  it('polls every 2 s to 7 s unless the environment says otherwise', () => {
-    expect(defaultPollPolicy({})).toEqual({ fastMs: 2000, slowMs: 7000 });
-    expect(defaultPollPolicy({ PR_ENV_POLL_FAST_MS: '5', PR_ENV_POLL_SLOW_MS: '20' })).toEqual({
-      fastMs: 5,
-      slowMs: 20,
+  it('polls every 1 s to 10 s within 12 reads a minute unless the environment says otherwise', () => {
+    expect(defaultPollPolicy({})).toEqual({
+      fastMs: 1000,
+      nearMs: 2000,
+      slowMs: 10_000,
+      readsPerMinute: 12,
     });
-    expect(defaultPollPolicy({ PR_ENV_POLL_FAST_MS: 'soon', PR_ENV_POLL_SLOW_MS: '-1' })).toEqual({
-      fastMs: 2000,
-      slowMs: 7000,
-    });
+    expect(
+      defaultPollPolicy({
+        PR_ENV_POLL_FAST_MS: '5',
+        PR_ENV_POLL_SLOW_MS: '20',
+        PR_ENV_READS_PER_MINUTE: '0',
+      }),
+    ).toEqual({ fastMs: 5, nearMs: 10, slowMs: 20, readsPerMinute: 0 });
+    expect(
+      defaultPollPolicy({
+        PR_ENV_POLL_FAST_MS: 'soon',
+        PR_ENV_POLL_SLOW_MS: '-1',
+        PR_ENV_READS_PER_MINUTE: '-3',
+      }),
+    ).toEqual({ fastMs: 1000, nearMs: 2000, slowMs: 10_000, readsPerMinute: 12 });
   });
 });

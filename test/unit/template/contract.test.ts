@@ -32,6 +32,7 @@ const OUTPUTS = [
   'DBSecretArn',
   'VpcId',
   'AutoScalingGroupName',
+  'DBScrub',
 ];
 
 const accepts = (name: string, value: unknown) =>

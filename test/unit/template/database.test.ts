@@ -112,15 +112,16 @@ describe('the web instances may read that one secret, and nothing else', () => {
     ]);
   });
 
-  it('is the only grant of Secrets Manager in the template, and the boot waits for it', () => {
+  it('is, with the scrub’s, the only grant of Secrets Manager in the template, and the boot waits for it', () => {
     const grants = JSON.stringify(template.Resources).match(/secretsmanager:[A-Za-z*]+/g);
-    expect(grants).toEqual(['secretsmanager:GetSecretValue']);
+    // The instances', and the bastion's while a scrub is configured (scrub-gate.test.ts).
+    expect(grants).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:GetSecretValue']);
     expect(template.Resources.AutoScalingGroup!.DependsOn).toContain(
       'InstanceDatabaseSecretPolicy',
     );
   });
 
-  it('reaches no other policy: the bastion gets no access to the secret', () => {
+  it('reaches no other policy: the bastion gets no standing access to the secret', () => {
     const attached = resourcesOfType(template, 'AWS::IAM::Policy').filter((id) =>
       JSON.stringify(template.Resources[id]!.Properties?.Roles).includes('BastionRole'),
     );

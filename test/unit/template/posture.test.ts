@@ -53,6 +53,15 @@ const SCENARIOS: Array<[string, Values]> = [
       SshCidr: '203.0.113.0/24',
     },
   ],
+  [
+    'a scrub pending (the database closed to the web tier)',
+    {
+      ...defaults(),
+      DBAppAccess: 'closed',
+      DBScrubSqlS3Uri: 's3://pr-env-templates/pr-env/pr-env-myrepo-pr-12/scrub/0a1b.sql',
+      DBScrubState: `pending sha256=${'0'.repeat(64)} at=2026-12-03T06:00:00Z`,
+    },
+  ],
 ];
 
 interface Rule {
@@ -108,10 +117,12 @@ describe.each(SCENARIOS)('network exposure (%s)', (_name, values) => {
     );
     expect(dbGroups).toEqual(['DBSecurityGroup']);
     const dbRules = rules.filter(({ group }) => dbGroups.includes(group));
-    expect(dbRules.map(({ rule }) => rule.SourceSecurityGroupId)).toEqual([
-      { Ref: 'WebSecurityGroup' },
-      { Ref: 'BastionSecurityGroup' },
-    ]);
+    // The web tier only once the scrub (if any) has passed: DBAppAccess open.
+    expect(dbRules.map(({ rule }) => rule.SourceSecurityGroupId)).toEqual(
+      values.DBAppAccess === 'closed'
+        ? [{ Ref: 'BastionSecurityGroup' }]
+        : [{ Ref: 'WebSecurityGroup' }, { Ref: 'BastionSecurityGroup' }],
+    );
     for (const { rule } of dbRules) {
       expect(rule).not.toHaveProperty('CidrIp');
       expect(rule).not.toHaveProperty('CidrIpv6');
@@ -337,7 +348,8 @@ describe('IAM', () => {
       .Statement[0];
     expect(resolve(statement.Resource, defaults())).toBe('arn:aws:s3:::');
     expect(resolve(props('InstanceRole').Policies, defaults())).toEqual([]);
-    expect(props('BastionRole')).not.toHaveProperty('Policies');
+    // The bastion's own grants exist only for a scrub (scrub-gate.test.ts).
+    expect(resolve(props('BastionRole').Policies, defaults())).toBe(NO_VALUE);
   });
 
   it('lets web instances pull the app image from its one ECR repository, and only when given', () => {
