@@ -474,11 +474,28 @@ class Validator {
     return name;
   }
 
+  /** The conditions that hold where these do: each, and the conditions an Fn::And of it names. */
+  private implied(holding: string[]): Set<string> {
+    const found = new Set<string>();
+    const visit = (name: string) => {
+      if (found.has(name)) return;
+      found.add(name);
+      const definition = this.conditions[name];
+      const members = isRecord(definition) ? definition['Fn::And'] : undefined;
+      if (!Array.isArray(members)) return;
+      for (const member of members) {
+        if (isRecord(member) && typeof member.Condition === 'string') visit(member.Condition);
+      }
+    };
+    holding.forEach(visit);
+    return found;
+  }
+
   /** A resource with a Condition may only be used where that condition holds. */
   private checkConditionalTarget(path: string, target: string, holding: string[]): void {
     const resource = this.resources[target];
     const needed = isRecord(resource) ? resource.Condition : undefined;
-    if (typeof needed === 'string' && !holding.includes(needed)) {
+    if (typeof needed === 'string' && !this.implied(holding).has(needed)) {
       this.report(path, `${target} only exists if ${needed}: use it under that condition`);
     }
   }

@@ -164,6 +164,9 @@ const CALLS_BY_TYPE: Record<string, Request[]> = {
     ),
     ...regional('rds:DescribeDBClusters'),
   ],
+  // A handle nothing signals: what the web tier waits for in a network of its own (NetworkReady).
+  // CloudFormation keeps it itself and calls no other service for it.
+  'AWS::CloudFormation::WaitConditionHandle': [],
   // A policy of its own on the instance role.
   'AWS::IAM::Policy': onRole('iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy'),
   'AWS::IAM::InstanceProfile': onProfile(

@@ -15,8 +15,11 @@ const defaults = Object.fromEntries(
   ),
 );
 
-/** The resources a stack with these conditions true has (others are left out, as in AWS). */
-function resourceTypes(trueConditions: string[] = []): string[] {
+/**
+ * The resources a stack with these conditions true has (others are left out, as in AWS); a
+ * network of its own (OwnNetwork) is the default.
+ */
+function resourceTypes(trueConditions: string[] = ['OwnNetwork']): string[] {
   return Object.values(template.Resources)
     .filter((r) => !r.Condition || trueConditions.includes(r.Condition as string))
     .map((r) => r.Type);
@@ -72,7 +75,7 @@ describe('estimateCost', () => {
   it('follows the stack: a NAT gateway per AZ, more instances, another class', () => {
     const big = estimateCost({
       region: 'us-east-1',
-      resourceTypes: resourceTypes(['HasNatPerAz']),
+      resourceTypes: resourceTypes(['OwnNetwork', 'OwnNatPerAz']),
       parameters: {
         ...defaults,
         DesiredCapacity: '3',

@@ -195,15 +195,18 @@ describe('instances', () => {
   });
 
   it('keep web instances in private subnets and the bastion in a public one', () => {
-    expect(props('AutoScalingGroup').VPCZoneIdentifier).toEqual([
+    const own = defaults();
+    expect(resolve(props('AutoScalingGroup').VPCZoneIdentifier, own)).toEqual([
       { Ref: 'PrivateSubnetA' },
       { Ref: 'PrivateSubnetB' },
     ]);
-    expect(props('LoadBalancer').Subnets).toEqual([
+    expect(resolve(props('LoadBalancer').Subnets, own)).toEqual([
       { Ref: 'PublicSubnetA' },
       { Ref: 'PublicSubnetB' },
     ]);
-    expect(props('Bastion').NetworkInterfaces[0].SubnetId).toEqual({ Ref: 'PublicSubnetA' });
+    expect(resolve(props('Bastion').NetworkInterfaces[0].SubnetId, own)).toEqual({
+      Ref: 'PublicSubnetA',
+    });
     for (const id of resourcesOfType(template, 'AWS::EC2::Subnet')) {
       expect(props(id).MapPublicIpOnLaunch, id).not.toBe(true);
     }
@@ -230,7 +233,7 @@ describe('database', () => {
     for (const inherited of ['MasterUsername', 'DatabaseName', 'StorageEncrypted']) {
       expect(cluster.Properties).not.toHaveProperty(inherited);
     }
-    expect(props('DBSubnetGroup').SubnetIds).toEqual([
+    expect(resolve(props('DBSubnetGroup').SubnetIds, defaults())).toEqual([
       { Ref: 'PrivateSubnetA' },
       { Ref: 'PrivateSubnetB' },
     ]);
@@ -381,9 +384,21 @@ describe('IAM', () => {
 
 describe('availability and lifecycle', () => {
   it('makes the NAT EIPs, bastion, ALB and ASG depend on the gateway attachment', () => {
-    for (const id of ['NatEipA', 'NatEipB', 'Bastion', 'LoadBalancer', 'AutoScalingGroup']) {
+    for (const id of ['NatEipA', 'NatEipB']) {
       expect([resources[id]!.DependsOn].flat(), id).toContain('VPCGatewayAttachment');
     }
+    // Through NetworkReady, which names the attachment and the routes in a network of their own.
+    for (const id of ['Bastion', 'LoadBalancer', 'AutoScalingGroup']) {
+      expect([resources[id]!.DependsOn].flat(), id).toContain('NetworkReady');
+    }
+    expect(resolve(resources.NetworkReady!.Metadata, defaults())).toEqual({
+      Routes: [
+        { Ref: 'VPCGatewayAttachment' },
+        { Ref: 'PublicDefaultRoute' },
+        { Ref: 'PrivateDefaultRouteA' },
+        { Ref: 'PrivateDefaultRouteB' },
+      ],
+    });
   });
 
   it('shares one NAT gateway by default and runs one per AZ on request', () => {

@@ -110,8 +110,10 @@ describe('the validator can fail', () => {
     const problems = problemsOf((t) => {
       t.Resources.PublicSubnetA.Properties.VpcId = { Ref: 'Vpc' };
       t.Outputs!.DBPort!.Value = { 'Fn::GetAtt': ['DBCluster', 'Endpoint.Prot'] };
+      // VPC exists only in a network of the environment's own.
+      t.Outputs!.VpcId!.Condition = 'OwnNetwork';
       t.Outputs!.VpcId!.Value = { 'Fn::Sub': '${Nope}-${VPC.Foo}-${!Literal}-${AWS::Region}' };
-      t.Resources.Bastion.DependsOn = ['VPCGatewayAttachment', 'VpcGatewayAttachment'];
+      t.Resources.Bastion.DependsOn = ['NetworkReady', 'VpcGatewayAttachment'];
     });
     expect(problems).toEqual([
       'Resources.PublicSubnetA.Properties.VpcId.Ref: Vpc is not a parameter, resource or pseudo parameter',
@@ -131,7 +133,7 @@ describe('the validator can fail', () => {
     });
     expect(problems).toEqual([
       'Conditions.Broken.Fn::Not[0].Condition: condition "Missing" is not defined',
-      'Resources.PrivateDefaultRouteB.Properties.NatGatewayId.Ref: NatGatewayB only exists if HasNatPerAz: use it under that condition',
+      'Resources.PrivateDefaultRouteB.Properties.NatGatewayId.Ref: NatGatewayB only exists if OwnNatPerAz: use it under that condition',
       'Resources.HttpListener.Properties.DefaultActions[0].Fn::If: condition "HasCert" is not defined',
       'Resources.HttpsListener.Condition: condition "HasCert" is not defined',
     ]);
