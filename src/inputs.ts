@@ -11,6 +11,7 @@ import { DATA_SOURCES, type DataSource } from './data/parameters.js';
 import { parseBoolean, parseKeyValueLines, parseKeyValueLinesOrMap, parseNumber } from './parse.js';
 import { parseScrubInput, type ScrubSql } from './scrub/source.js';
 import { SCRUB_PARAMETERS } from './scrub/state.js';
+import { NETWORK_PARAMETERS } from './network/shared.js';
 
 export const COMMANDS = ['auto', 'deploy', 'destroy', 'plan', 'sweep'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -65,6 +66,8 @@ export interface Settings {
   scrubSql?: ScrubSql;
   /** `/pr-env scrub`: run the scrub again on this deploy. */
   scrubRequested?: boolean;
+  /** The bootstrap stack whose shared network the environments use (network-stack). */
+  networkStack?: string;
 }
 
 type ReadInput = (name: string) => string;
@@ -249,10 +252,18 @@ export function getSettings(
   const app = appInputs(read, parameters, problems, workspace);
   const scrub = read('scrub-sql') ? parseScrubInput(read('scrub-sql'), workspace) : undefined;
   if (scrub?.problem) problems.push(scrub.problem);
-  const gate = Object.values(SCRUB_PARAMETERS).filter((key) => key in parameters);
+  const networkStack = matching(
+    'network-stack',
+    /^[A-Za-z][A-Za-z0-9-]{0,127}$/,
+    'the name of the pr-env bootstrap stack deployed with SharedNetwork=true (a letter, then letters, digits or hyphens)',
+  );
+  const gate = [
+    ...Object.values(SCRUB_PARAMETERS),
+    ...(networkStack ? NETWORK_PARAMETERS : []),
+  ].filter((key) => key in parameters);
   if (gate.length > 0) {
     problems.push(
-      `"parameters": ${gate.join(', ')} ${gate.length === 1 ? 'is' : 'are'} set by pr-env (the scrub's gate): expected them left out`,
+      `"parameters": ${gate.join(', ')} ${gate.length === 1 ? 'is' : 'are'} set by pr-env (the scrub's gate, network-stack): expected them left out`,
     );
   }
 
@@ -300,6 +311,7 @@ export function getSettings(
       512,
     ),
     scrubSql: scrub?.value,
+    networkStack,
   };
   if (settings.appArtifact && settings.appArtifact.kind !== 's3' && !settings.templateBucket) {
     problems.push(

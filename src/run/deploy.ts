@@ -31,6 +31,7 @@ import type { StackTarget } from '../stack/target.js';
 import { stackTarget, type RunContext } from './context.js';
 import { sleepAwareDeploy } from './sleep-deploy.js';
 import { checkScrubTemplate, runPendingScrub, scrubGateValues, type ScrubMode } from './scrub.js';
+import { sharedNetworkValues } from '../network/shared.js';
 
 /** Checks what can be checked without AWS, so that bad input changes nothing. */
 export function loadCheckedTemplate(context: RunContext): LoadedTemplate {
@@ -52,6 +53,16 @@ export function loadCheckedTemplate(context: RunContext): LoadedTemplate {
   if (problem) throw new Error(problem);
   checkScrubTemplate(context, loaded);
   return loaded;
+}
+
+/** The shared network's IDs (network-stack), read once per run; empty without it. */
+export function networkValues(
+  context: RunContext,
+  loaded: LoadedTemplate,
+): Promise<Record<string, string>> {
+  return sharedNetworkValues(context.settings, context.settings.networkStack, loaded, () =>
+    context.aws.cloudFormation(),
+  );
 }
 
 /** The PR as it is now: from the event when it carries one, else from the API. */
@@ -151,6 +162,7 @@ export function planBuilder(
     };
     Object.assign(
       actionValues,
+      await networkValues(context, loaded),
       await scrubGateValues(context, loaded, stackName, existing, actionValues, scrub),
     );
     const parameters = buildParameters(loaded, actionValues, settings.parameters);
@@ -191,7 +203,9 @@ export async function runDeploy(
   const target = await stackTarget(context, prNumber);
   // Not awaited: recorded alongside the AWS work (see startDeployment).
   void context.github.startDeployment(prNumber, pr.headSha);
-  // Before any stack call: a build that is missing or refused changes nothing.
+  // Before any stack call or upload: a missing or foreign network-stack, a build that is missing
+  // or refused, change nothing.
+  await networkValues(context, loaded);
   const app = await resolveAppBuild(context, pr, target.stackName);
   // While the change set runs, its progress goes to the log and the comment.
   const sideReads = { count: 0 };

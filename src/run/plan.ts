@@ -9,6 +9,7 @@ import {
   accountRoom,
   currentPullRequest,
   loadCheckedTemplate,
+  networkValues,
   planBuilder,
   resolveAppBuild,
 } from './deploy.js';
@@ -29,6 +30,7 @@ export async function runPlan(
   const pr = await currentPullRequest(context, prNumber, fromEvent);
   report.headSha = pr.headSha;
   const target = await stackTarget(context, prNumber);
+  await networkValues(context, loaded);
   // A plan shows the build a deploy would run: found (and uploaded) first, as a deploy does it.
   const app = await resolveAppBuild(context, pr, target.stackName);
   const existing = await describeStack(target.cfn, target.stackName);

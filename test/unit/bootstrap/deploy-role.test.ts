@@ -403,11 +403,22 @@ describe('the deploy role allows nothing else', () => {
     const unlucky = resolved({}, { stackName: 'pr-env-setup' });
     const statements = roleStatements(unlucky.resources.DeployRole!);
     const context = { 'cloudformation:RoleArn': unlucky.physical.ServiceRole!.attributes.Arn! };
-    for (const action of [...mutating, 'cloudformation:UpdateStack']) {
+    const writes = mutating.filter((a) => !a.startsWith('cloudformation:Describe'));
+    for (const action of [
+      ...writes,
+      'cloudformation:UpdateStack',
+      'cloudformation:DeleteChangeSet',
+      'cloudformation:TagResource',
+      'cloudformation:SetStackPolicy',
+    ]) {
       expect(evaluate(statements, { action, resource: unlucky.stackId, context })).toBe(
         'explicit-deny',
       );
     }
+    // Reading it stays allowed: its outputs are the shared network's IDs (network-stack).
+    expect(
+      evaluate(statements, { action: 'cloudformation:DescribeStacks', resource: unlucky.stackId }),
+    ).toBe('allow');
     // Its environments are still fine.
     expect(
       evaluate(statements, { action: 'cloudformation:DeleteStack', resource: stackArn(STACK) }),

@@ -33,8 +33,23 @@ describe('templates/bootstrap.yml against the CloudFormation resource specificat
       TemplateBucketPolicy: 'AWS::S3::BucketPolicy',
       DeployRole: 'AWS::IAM::Role',
       ServiceRole: 'AWS::IAM::Role',
+      ...Object.fromEntries(
+        Object.entries(bootstrap.Resources)
+          .filter(([id]) => id.startsWith('Shared'))
+          .map(([id, r]) => [id, r.Type]),
+      ),
     });
     expect(bootstrap.Resources.GitHubOidcProvider?.Condition).toBe('ShouldCreateOidcProvider');
+    // The shared network: one VPC, two public and two private subnets, one NAT gateway, only on
+    // request (SharedNetwork=true).
+    const shared = Object.entries(bootstrap.Resources).filter(([id]) => id.startsWith('Shared'));
+    for (const [id, r] of shared) expect(r.Condition, id).toBe('HasSharedNetwork');
+    const count = (type: string) => shared.filter(([, r]) => r.Type === type).length;
+    expect([
+      count('AWS::EC2::VPC'),
+      count('AWS::EC2::Subnet'),
+      count('AWS::EC2::NatGateway'),
+    ]).toEqual([1, 4, 1]);
   });
 
   it('gives no IAM role a fixed name, so CAPABILITY_IAM is enough and two setups never collide', () => {
