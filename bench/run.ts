@@ -19,6 +19,7 @@ import {
   type Results,
 } from './lib/report.js';
 import { criticalPathPhase } from './phases/critical-path.js';
+import { capacityPhase } from './phases/capacity.js';
 import { edgePhase } from './phases/edge.js';
 import { latencyPhase } from './phases/latency.js';
 import { scalePhase } from './phases/scale.js';
@@ -68,6 +69,7 @@ async function main(): Promise<number> {
 
   log(bold('\n(5) critical path'));
   const critical = criticalPathPhase();
+  const capacity = capacityPhase();
   log(bold('(1, 2) detection latency and API cost: ~60 s stacks, default polling'));
   log(bold('(4) start and size: measured while the stacks are created and the machine idles'));
   const latency = await latencyPhase(log, {
@@ -93,6 +95,7 @@ async function main(): Promise<number> {
       critical,
       latency,
       edges,
+      capacity,
       waiters,
       scale,
     };

@@ -11,7 +11,7 @@ import { DATA_SOURCES, type DataSource } from './data/parameters.js';
 import { parseBoolean, parseKeyValueLines, parseKeyValueLinesOrMap, parseNumber } from './parse.js';
 import { parseScrubInput, type ScrubSql } from './scrub/source.js';
 import { SCRUB_PARAMETERS } from './scrub/state.js';
-import { NETWORK_PARAMETERS } from './network/shared.js';
+import { NETWORK_PARAMETERS } from './network/parameters.js';
 
 export const COMMANDS = ['auto', 'deploy', 'destroy', 'plan', 'sweep'] as const;
 export type Command = (typeof COMMANDS)[number];

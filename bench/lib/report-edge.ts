@@ -3,6 +3,7 @@
  * follows its last resource within a second, on stacks that settle in seconds, and with half of
  * the reads throttled; and the read rate over every wait longer than a minute.
  */
+import type { ModeCapacity } from '../phases/capacity.js';
 import type { EdgeCaseResult } from '../phases/edge.js';
 import type { OperationSample } from '../phases/latency.js';
 import { markdownTable, max, median, seconds, type Row } from './stats.js';
@@ -148,4 +149,18 @@ export function edgeNotes(latency: OperationSample[], edges: EdgeCaseResult[]): 
     );
   }
   return notes;
+}
+
+/** Section 6's line: environments per account and region under the default quotas, by mode. */
+export function capacityLine(capacity: ModeCapacity[]): Line {
+  const of = (mode: ModeCapacity['mode']) => capacity.find((c) => c.mode === mode);
+  const own = of('own network');
+  const shared = of('shared network');
+  return {
+    measure:
+      'Environments per account and region under the default quotas (own network / shared network)',
+    prEnv: `${own?.fit} (limited by ${own?.limitedBy}) / ${shared?.fit} (limited by ${shared?.limitedBy})`,
+    baseline: '',
+    target: 'reported',
+  };
 }

@@ -4,7 +4,8 @@
  */
 import type { CriticalPathResult } from '../phases/critical-path.js';
 import type { EdgeCaseResult } from '../phases/edge.js';
-import { edgeLines, edgeNotes, edgeTable } from './report-edge.js';
+import { capacityLine, edgeLines, edgeNotes, edgeTable } from './report-edge.js';
+import type { ModeCapacity } from '../phases/capacity.js';
 import type { LatencyResult, OperationSample, WaiterSample } from '../phases/latency.js';
 import { RATE_LIMIT, THROTTLE, type ScaleResult } from '../phases/scale.js';
 import { PAIRS, type StartupResult } from '../phases/startup.js';
@@ -53,6 +54,7 @@ export interface Results {
   critical: CriticalPathResult;
   latency: LatencyResult;
   edges: EdgeCaseResult[];
+  capacity: ModeCapacity[];
   waiters: WaiterSample[];
   scale: ScaleResult;
 }
@@ -232,6 +234,7 @@ function summaryLines(r: Results): Line[] {
       target: `≤ ${minutes(r.critical.urlTargetSeconds)}`,
       met: r.critical.url.seconds <= r.critical.urlTargetSeconds,
     },
+    capacityLine(r.capacity),
   ];
 }
 

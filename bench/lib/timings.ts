@@ -109,6 +109,8 @@ export const TYPICAL_CREATE: Record<string, TypicalTime> = {
   'AWS::EC2::Route': { seconds: 15, sources: ['S2'], note: '14–16 s' },
   'AWS::EC2::SubnetRouteTableAssociation': { seconds: 15, sources: ['S2'], note: '15–16 s' },
   'AWS::EC2::EIP': { seconds: 10, sources: [], note: 'estimate' },
+  // NetworkReady: a handle nothing signals is complete as soon as CloudFormation records it.
+  'AWS::CloudFormation::WaitConditionHandle': { seconds: 1, sources: [], note: 'estimate' },
   'AWS::EC2::NatGateway': { seconds: 120, sources: ['S6'], note: 'minutes; 2 min assumed' },
   'AWS::EC2::SecurityGroup': { seconds: 5, sources: [], note: 'estimate' },
   'AWS::IAM::Role': { seconds: 20, sources: ['S3'], note: '20 s' },

@@ -1,13 +1,9 @@
 import type { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
 import { describeStack, outputsOf } from '../stack/describe.js';
 import type { LoadedTemplate } from '../template/render.js';
+import { NETWORK_PARAMETERS } from './parameters.js';
 
-/** The environment template's parameters for a shared network, and the bootstrap's outputs. */
-export const NETWORK_PARAMETERS = [
-  'SharedVpcId',
-  'SharedPublicSubnetIds',
-  'SharedPrivateSubnetIds',
-] as const;
+export { NETWORK_PARAMETERS };
 
 /** Outputs every pr-env bootstrap stack has: what tells it from any other stack. */
 const BOOTSTRAP_OUTPUTS = ['DeployRoleArn', 'ServiceRoleArn', 'TemplateBucketName'];

@@ -120,6 +120,18 @@ describe('estimateCost', () => {
     expect(elsewhere.note).toMatch(/no price table for eu-west-1.*us-east-1.*cost unknown/);
   });
 
+  it('in a shared network, leaves out the NAT gateway and its address: the README’s figures', () => {
+    const shared = estimateCost({
+      region: 'us-east-1',
+      resourceTypes: resourceTypes([]),
+      parameters: { ...defaults, SharedVpcId: 'vpc-0a1b2c3d4e5f60718' },
+    });
+    expect(shared.lines.map((l) => l.item)).not.toContain('NAT gateway');
+    expect(shared.hourly?.awake).toBeCloseTo(AWAKE_HOURLY - 0.045 - 0.005, 10);
+    expect(shared.hourly?.awake).toBeCloseTo(0.20885342, 8);
+    expect(shared.hourly?.asleep).toBeCloseTo(0.05157671, 8);
+  });
+
   it('prices only the resources the stack has', () => {
     const bare = estimateCost({
       region: 'us-east-1',

@@ -387,14 +387,18 @@ describe('availability and lifecycle', () => {
     for (const id of ['NatEipA', 'NatEipB']) {
       expect([resources[id]!.DependsOn].flat(), id).toContain('VPCGatewayAttachment');
     }
-    // Through NetworkReady, which names the attachment and the routes in a network of their own.
-    for (const id of ['Bastion', 'LoadBalancer', 'AutoScalingGroup']) {
-      expect([resources[id]!.DependsOn].flat(), id).toContain('NetworkReady');
+    // Through handles that name the attachment and the routes in a network of their own: the
+    // way in for the load balancer and bastion, the way out for the instances.
+    for (const id of ['Bastion', 'LoadBalancer']) {
+      expect([resources[id]!.DependsOn].flat(), id).toContain('InternetReady');
     }
+    expect([resources.AutoScalingGroup!.DependsOn].flat()).toContain('NetworkReady');
+    expect(resolve(resources.InternetReady!.Metadata, defaults())).toEqual({
+      Routes: [{ Ref: 'VPCGatewayAttachment' }, { Ref: 'PublicDefaultRoute' }],
+    });
     expect(resolve(resources.NetworkReady!.Metadata, defaults())).toEqual({
       Routes: [
         { Ref: 'VPCGatewayAttachment' },
-        { Ref: 'PublicDefaultRoute' },
         { Ref: 'PrivateDefaultRouteA' },
         { Ref: 'PrivateDefaultRouteB' },
       ],

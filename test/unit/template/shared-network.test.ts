@@ -102,7 +102,9 @@ describe('a shared network', () => {
         ).toBe(true);
       }
     }
-    expect(resolve(template.Resources.NetworkReady!.Metadata, SHARED)).toEqual({});
+    for (const handle of ['InternetReady', 'NetworkReady']) {
+      expect(resolve(template.Resources[handle]!.Metadata, SHARED)).toEqual({});
+    }
   });
 
   it('places the load balancer and bastion in the public subnets, instances and database in the private ones', () => {
