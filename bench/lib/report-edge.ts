@@ -6,7 +6,7 @@
 import type { ModeCapacity } from '../phases/capacity.js';
 import type { EdgeCaseResult } from '../phases/edge.js';
 import type { OperationSample } from '../phases/latency.js';
-import { markdownTable, max, median, seconds, type Row } from './stats.js';
+import { markdownTable, max, median, seconds, type Line, type Row } from './stats.js';
 
 export const EDGE_TARGETS = {
   detectionMedianMs: 2000,
@@ -16,14 +16,6 @@ export const EDGE_TARGETS = {
   /** Waits at least this long are held to the rate. */
   rateWaitMs: 60_000,
 };
-
-interface Line {
-  measure: string;
-  prEnv: string;
-  baseline: string;
-  target: string;
-  met?: boolean;
-}
 
 const detection = (s: OperationSample) =>
   s.terminalAt === undefined ? undefined : s.result.exitedAt - s.terminalAt;

@@ -21,6 +21,7 @@ import {
   seconds,
   sum,
   textTable,
+  type Line,
   type Row,
 } from './stats.js';
 
@@ -57,14 +58,6 @@ export interface Results {
   capacity: ModeCapacity[];
   waiters: WaiterSample[];
   scale: ScaleResult;
-}
-
-interface Line {
-  measure: string;
-  prEnv: string;
-  baseline: string;
-  target: string;
-  met?: boolean;
 }
 
 const mark = (met?: boolean) => (met === undefined ? '—' : met ? '✅ met' : '❌ missed');

@@ -37,6 +37,15 @@ export function distribution(ms: number[]): string {
 
 export type Row = string[];
 
+/** One row of the results table: a measure, pr-env's figure, its baseline, the target. */
+export interface Line {
+  measure: string;
+  prEnv: string;
+  baseline: string;
+  target: string;
+  met?: boolean;
+}
+
 /** A GitHub-flavoured Markdown table. */
 export function markdownTable(header: Row, rows: Row[]): string {
   const escape = (cell: string) => cell.replace(/\|/g, '\\|');
