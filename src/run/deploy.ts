@@ -282,5 +282,5 @@ async function deployWithProgress(
   report.status = stack?.StackStatus;
   report.outputs = stack ? outputsOf(stack) : {};
   report.environmentUrl = report.outputs.EnvironmentUrl;
-  await runPendingScrub(context, target);
+  await runPendingScrub(context, target, stack);
 }

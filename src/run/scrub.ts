@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import type { Stack } from '@aws-sdk/client-cloudformation';
 import { ScrubFailedError } from '../scrub/failure.js';
-import { describeStack, outputsOf, parametersOf } from '../stack/describe.js';
+import { outputsOf, parametersOf } from '../stack/describe.js';
 import { deployStack } from '../stack/deploy.js';
 import type { StackTarget } from '../stack/target.js';
 import type { LoadedTemplate } from '../template/render.js';
@@ -122,14 +122,18 @@ const ENGINE: Record<string, ScrubEngine> = {
 };
 
 /**
- * Runs the scrub the deploy prepared (the database closed to the app), on the bastion, then opens
+ * Runs the scrub the deploy prepared (the database closed to the app; `stack` as the deploy left
+ * it), on the bastion, then opens
  * the database with a parameter-only update. A failure leaves it closed and fails the run with
  * the SQL's own error.
  */
-export async function runPendingScrub(context: RunContext, target: StackTarget): Promise<void> {
+export async function runPendingScrub(
+  context: RunContext,
+  target: StackTarget,
+  stack: Stack | undefined,
+): Promise<void> {
   const scrub = context.report.scrub;
   if (scrub?.status !== 'pending') return;
-  const stack = await describeStack(target.cfn, target.stackName);
   if (!stack) throw new Error(`Stack "${target.stackName}" is gone: the scrub cannot run`);
   const outputs = outputsOf(stack);
   const parameters = parametersOf(stack);

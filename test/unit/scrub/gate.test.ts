@@ -86,7 +86,7 @@ describe('runPendingScrub', () => {
   it('opens the database with a parameter-only update once the scrub passed', async () => {
     ssmMock.on(GetCommandInvocationCommand).resolves({ Status: 'Success', ResponseCode: 0 });
     const ctx = context();
-    await runPendingScrub(ctx, target(world.client, clock));
+    await runPendingScrub(ctx, target(world.client, clock), world.live());
     const [update] = world.inputs(CreateChangeSetCommand);
     expect(update).toMatchObject({ ChangeSetType: 'UPDATE', UsePreviousTemplate: true });
     const values = Object.fromEntries(
@@ -119,7 +119,7 @@ describe('runPendingScrub', () => {
         StandardErrorContent: status === 'Failed' ? `${why}\nLINE 1: …\n` : '',
       });
       const ctx = context();
-      const error = await runPendingScrub(ctx, target(world.client, clock)).catch(
+      const error = await runPendingScrub(ctx, target(world.client, clock), world.live()).catch(
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(ScrubFailedError);
@@ -132,7 +132,7 @@ describe('runPendingScrub', () => {
   it('does nothing when no scrub is pending', async () => {
     const ctx = context();
     ctx.report.scrub = undefined;
-    await runPendingScrub(ctx, target(world.client, clock));
+    await runPendingScrub(ctx, target(world.client, clock), world.live());
     expect(ssmMock.commandCalls(SendCommandCommand)).toHaveLength(0);
     expect(world.mutations()).toEqual([]);
   });
