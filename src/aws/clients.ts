@@ -15,6 +15,12 @@ import type { STSClient } from '@aws-sdk/client-sts';
 export interface AwsClients {
   region: string;
   cloudFormation(): Promise<CloudFormationClient>;
+  /**
+   * The watcher's client for its DescribeStackEvents polls: one attempt a call, so that every
+   * read is one the watcher's budget chose (the SDK's retries of a throttled poll would spend
+   * reads the budget never granted); the watcher's next poll is the retry.
+   */
+  cloudFormationPolls(): Promise<CloudFormationClient>;
   rds(): Promise<RDSClient>;
   s3(): Promise<S3Client>;
   ec2(): Promise<EC2Client>;
@@ -64,6 +70,10 @@ export function createAwsClients(region: string, env: NodeJS.ProcessEnv = proces
     cloudFormation: lazy(async () => {
       const { CloudFormationClient } = await import('./sdk/cloudformation.js');
       return new CloudFormationClient(common);
+    }),
+    cloudFormationPolls: lazy(async () => {
+      const { CloudFormationClient } = await import('./sdk/cloudformation.js');
+      return new CloudFormationClient({ ...common, maxAttempts: 1 });
     }),
     rds: lazy(async () => {
       const { RDSClient } = await import('./sdk/rds.js');

@@ -35,15 +35,31 @@ export function progressEveryMs(env: NodeJS.ProcessEnv = process.env): number {
  */
 export const URL_METADATA_KEY = 'pr-env:url';
 
-/** The URL a listener's metadata carries, once it exists; undefined otherwise. */
+/**
+ * The URL a listener's metadata carries, once it exists; undefined otherwise. `reads` counts the
+ * call's attempts: one as it starts (so a watcher deciding meanwhile sees it), the SDK's retries
+ * of a throttled call when it ends.
+ */
 export async function listenerUrl(
   cfn: CloudFormationClient,
   stack: string,
   logicalId: string,
+  reads: { count: number } = { count: 0 },
 ): Promise<string | undefined> {
-  const { StackResourceDetail } = await cfn.send(
-    new DescribeStackResourceCommand({ StackName: stack, LogicalResourceId: logicalId }),
-  );
+  reads.count += 1;
+  const attemptsOf = (x: unknown) =>
+    Math.max(1, (x as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1);
+  let output;
+  try {
+    output = await cfn.send(
+      new DescribeStackResourceCommand({ StackName: stack, LogicalResourceId: logicalId }),
+    );
+  } catch (error) {
+    reads.count += attemptsOf(error) - 1;
+    throw error;
+  }
+  reads.count += attemptsOf(output) - 1;
+  const { StackResourceDetail } = output;
   const metadata = JSON.parse(StackResourceDetail?.Metadata || '{}') as Record<string, unknown>;
   const url = metadata[URL_METADATA_KEY];
   return typeof url === 'string' && /^https?:\/\//.test(url) ? url : undefined;
@@ -128,8 +144,7 @@ export class ProgressFeed {
     if (this.lookedUp.has(logicalId)) return;
     this.lookedUp.add(logicalId);
     // The watcher's read budget counts this read too.
-    if (this.options.reads) this.options.reads.count += 1;
-    listenerUrl(this.options.cfn, this.options.stackName, logicalId).then(
+    listenerUrl(this.options.cfn, this.options.stackName, logicalId, this.options.reads).then(
       (url) => (this.url ??= url),
       (error) => core.debug(`No URL from ${logicalId} yet: ${errorMessage(error)}`),
     );

@@ -36,6 +36,7 @@ export async function stackTarget(
   context.report.stackName = name;
   return {
     cfn: await context.aws.cloudFormation(),
+    pollCfn: await context.aws.cloudFormationPolls(),
     stackName: name,
     owner: { repository: context.repository, pr },
     deadline: context.deadline,

@@ -173,7 +173,7 @@ export function nextReadAt(
   );
 }
 
-/** The throttling backoff after a read CloudFormation refused even after the SDK's retries. */
+/** The backoff after a poll CloudFormation refused (throttled) or failed. */
 export function throttledBackoff(previousMs: number, policy: PollPolicy): number {
   return Math.min(Math.max(previousMs * 2, policy.fastMs), policy.slowMs / 2);
 }

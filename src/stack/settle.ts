@@ -191,6 +191,7 @@ export function watch(
     clock: target.clock,
     onEvent: target.onEvent,
     sideReads: target.sideReads,
+    pollCfn: target.pollCfn,
   });
 }
 

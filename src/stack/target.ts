@@ -7,6 +7,8 @@ import type { PollPolicy } from './watch.js';
 /** The stack a run works on, and the limits it works within. */
 export interface StackTarget {
   cfn: CloudFormationClient;
+  /** For the watcher's polls, without SDK retries (AwsClients.cloudFormationPolls); else cfn. */
+  pollCfn?: CloudFormationClient;
   stackName: string;
   owner: Owner;
   /** Epoch milliseconds after which the run stops waiting. */

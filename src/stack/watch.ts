@@ -51,7 +51,12 @@ export interface WatchRequest {
   onEvent?: (event: StackEvent) => void;
   /** Reads made beside the watcher meanwhile, which its budget counts too. */
   sideReads?: { count: number };
+  /** The client for the event polls, without SDK retries; the watcher retries by polling again. */
+  pollCfn?: CloudFormationClient;
 }
+
+/** Transient failures in a row (not throttling) after which the watcher gives up. */
+const MAX_TRANSIENT_FAILURES = 10;
 
 export interface WatchResult {
   /** The status the operation ended in (from the stack's own event). */
@@ -94,16 +99,21 @@ async function followEvents(
   // Events before this are older than the operation. Until its first event is seen, a margin
   // for the clock difference between the runner and AWS; then that event's own time.
   let floor = clock.now() - CLOCK_SKEW_MS;
+  const pollCfn = request.pollCfn ?? cfn;
+  let transientFailures = 0;
 
   for (;;) {
     let fresh: StackEvent[] = [];
     try {
-      fresh = await readNewEvents(cfn, request.stackId, request.token, seen, floor, budget);
+      fresh = await readNewEvents(pollCfn, request.stackId, request.token, seen, floor, budget);
       pace.backoffMs = 0;
+      transientFailures = 0;
     } catch (error) {
-      // The SDK has already retried a throttled call; the watcher backs off rather than fail a
-      // deployment that is going fine.
-      if (!isThrottling(error)) throw error;
+      // A refused or failed poll is retried by the next one, paced and counted like any read,
+      // rather than failing a deployment that is going fine.
+      const throttled = isThrottling(error);
+      if (!throttled && (!isTransient(error) || ++transientFailures >= MAX_TRANSIENT_FAILURES))
+        throw error;
       pace.backoffMs = throttledBackoff(pace.backoffMs, poll);
     }
     for (const event of fresh) {
@@ -197,6 +207,24 @@ async function readCounted<T extends { $metadata?: { attempts?: number } }>(
     budget.record((error as { $metadata?: { attempts?: number } }).$metadata?.attempts);
     throw error;
   }
+}
+
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+
+/** A failure the next poll may not meet: a server error, a timeout, a dropped connection. */
+export function isTransient(error: unknown): boolean {
+  const { name, code, $fault, $metadata } = error as {
+    name?: string;
+    code?: string;
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  return (
+    $fault === 'server' ||
+    ($metadata?.httpStatusCode ?? 0) >= 500 ||
+    name === 'TimeoutError' ||
+    TRANSIENT_CODES.has(code ?? '')
+  );
 }
 
 export function isThrottling(error: unknown): boolean {

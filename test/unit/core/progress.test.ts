@@ -170,6 +170,34 @@ describe('listenerUrl', () => {
     });
   });
 
+  it('counts every attempt the SDK made, throttled ones too, for the watcher’s read budget', async () => {
+    cfnMock.on(DescribeStackResourceCommand).resolves({
+      $metadata: { attempts: 4 },
+      StackResourceDetail: {
+        LogicalResourceId: 'HttpListener',
+        ResourceType: 'AWS::ElasticLoadBalancingV2::Listener',
+        ResourceStatus: 'CREATE_COMPLETE',
+        LastUpdatedTimestamp: new Date(),
+        Metadata: '{}',
+      },
+    });
+    const reads = { count: 2 };
+    const pending = listenerUrl(new CloudFormationClient({}), STACK, 'HttpListener', reads);
+    expect(reads.count).toBe(3); // counted as the call starts
+    await pending;
+    expect(reads.count).toBe(6);
+
+    const refused = Object.assign(new Error('Rate exceeded'), {
+      name: 'Throttling',
+      $metadata: { attempts: 10 },
+    });
+    cfnMock.on(DescribeStackResourceCommand).rejects(refused);
+    await expect(
+      listenerUrl(new CloudFormationClient({}), STACK, 'HttpListener', reads),
+    ).rejects.toThrow('Rate exceeded');
+    expect(reads.count).toBe(16);
+  });
+
   it('takes nothing but an http(s) URL', async () => {
     listenerWithMetadata('{"pr-env:url":"javascript:alert(1)"}');
     await expect(listenerUrl(new CloudFormationClient({}), STACK, 'HttpListener')).resolves.toBe(

@@ -234,8 +234,56 @@ describe('watchOperation', () => {
     scriptEvents([[[db, start]], [[dbDone, db, start]], throttled, throttled, [[done, dbDone]]]);
     await watchOperation(cfn, request(clock));
     // Poll 1: the last resource in flight, the near pace. Poll 2: settled, the fast pace. Polls 3
-    // and 4 were throttled (after the SDK's own retries): slower, and slower again.
+    // and 4 were throttled: slower, and slower again.
     expect(clock.sleeps).toEqual([2000, 1000, 1000, 2000]);
+  });
+
+  it('polls again after a server error or a dropped connection, and gives up after ten in a row', async () => {
+    const serverError = Object.assign(new Error('Internal failure'), {
+      name: 'InternalFailure',
+      $fault: 'server',
+      $metadata: { httpStatusCode: 500 },
+    });
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    scriptEvents([
+      serverError,
+      reset,
+      [
+        [
+          event({ status: 'CREATE_COMPLETE', token: TOKEN }),
+          event({ status: 'CREATE_IN_PROGRESS', token: TOKEN }),
+        ],
+      ],
+    ]);
+    await expect(watchOperation(cfn, request(clock))).resolves.toMatchObject({
+      status: 'CREATE_COMPLETE',
+    });
+
+    cfnMock.reset();
+    scriptEvents([serverError]);
+    await expect(watchOperation(cfn, request(clock))).rejects.toThrow('Internal failure');
+    expect(cfnMock.commandCalls(DescribeStackEventsCommand)).toHaveLength(10);
+  });
+
+  it('polls through its own client (no SDK retries) and describes the ended stack through the other', async () => {
+    scriptEvents([
+      [
+        [
+          event({ status: 'CREATE_COMPLETE', token: TOKEN }),
+          event({ status: 'CREATE_IN_PROGRESS', token: TOKEN }),
+        ],
+      ],
+    ]);
+    const polled: string[] = [];
+    const pollCfn = {
+      send: (command: object) => {
+        polled.push(command.constructor.name);
+        return cfn.send(command as DescribeStackEventsCommand);
+      },
+    } as unknown as CloudFormationClient;
+    await watchOperation(cfn, request(clock, [], { pollCfn }));
+    expect(polled).toEqual(['DescribeStackEventsCommand']);
+    expect(cfnMock.commandCalls(DescribeStacksCommand)).toHaveLength(1);
   });
 
   it('lets any other error through', async () => {
