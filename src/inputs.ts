@@ -6,6 +6,7 @@ import { isAppParameter } from './app/build.js';
 import { parseArtifactInput, parseImageInput, type BuildSource } from './app/source.js';
 import { InputError } from './errors.js';
 import { isSecretOutputKey } from './report/report.js';
+import { parseWebhookUrl } from './notify/url.js';
 import { parseTemplate, type CfnTemplate } from './template/cfn-yaml.js';
 import { DATA_SOURCES, type DataSource } from './data/parameters.js';
 import { parseBoolean, parseKeyValueLines, parseKeyValueLinesOrMap, parseNumber } from './parse.js';
@@ -68,6 +69,8 @@ export interface Settings {
   scrubRequested?: boolean;
   /** The bootstrap stack whose shared network the environments use (network-stack). */
   networkStack?: string;
+  /** The team's incoming webhook (notify-webhook-url), told of each change of state. */
+  notifyWebhookUrl?: URL;
 }
 
 type ReadInput = (name: string) => string;
@@ -173,6 +176,7 @@ export function getSettings(
 
   const githubToken = read('github-token');
   if (githubToken) core.setSecret(githubToken);
+  const notifyWebhookUrl = webhookInput(read('notify-webhook-url'), problems);
 
   const commandRaw = read('command') || 'auto';
   const command = (COMMANDS as readonly string[]).includes(commandRaw)
@@ -312,6 +316,7 @@ export function getSettings(
     ),
     scrubSql: scrub?.value,
     networkStack,
+    notifyWebhookUrl,
   };
   if (settings.appArtifact && settings.appArtifact.kind !== 's3' && !settings.templateBucket) {
     problems.push(
@@ -325,6 +330,16 @@ export function getSettings(
   }
   if (problems.length > 0) throw new InputError(problems);
   return settings;
+}
+
+/** A webhook URL is a credential: masked before anything could print it, and never repeated. */
+function webhookInput(raw: string, problems: string[]): URL | undefined {
+  if (!raw) return undefined;
+  core.setSecret(raw);
+  const parsed = parseWebhookUrl(raw);
+  if ('url' in parsed) return parsed.url;
+  problems.push(`"notify-webhook-url" ${parsed.problem}`);
+  return undefined;
 }
 
 /** app-artifact and app-image: one of them at most, and not beside the same parameters set by hand. */

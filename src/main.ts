@@ -62,6 +62,15 @@ export async function run(): Promise<void> {
       buildRunId: event.workflowRun?.id,
       report,
       deadline: startedAt.getTime() + settings.timeoutMinutes * 60_000,
+      notify: settings.notifyWebhookUrl && {
+        url: settings.notifyWebhookUrl,
+        pullRequest: (pr) => ({
+          title: event.subject?.number === pr ? event.subject.title : undefined,
+          url:
+            (event.subject?.number === pr && event.subject.url) ||
+            `${runner.serverUrl}/${runner.repository}/pull/${pr}`,
+        }),
+      },
     };
     // The commands, and the AWS SDK with them, load only once the inputs are known to be good:
     // a run that fails on bad input starts and ends fast.
@@ -90,6 +99,10 @@ async function publish(context: RunContext): Promise<void> {
   report.finishedAt = new Date(context.clock.now());
   setActionOutputs(report);
   await context.github.finish(report);
+  if (context.notify) {
+    const { notifyChanges } = await import('./notify/notify.js');
+    await notifyChanges(context.notify, report);
+  }
   try {
     await writeJobSummary(report);
   } catch (error) {

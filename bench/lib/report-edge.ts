@@ -132,12 +132,12 @@ export function edgeNotes(latency: OperationSample[], edges: EdgeCaseResult[]): 
   }
   if (max(d.throttled) > EDGE_TARGETS.throttledMaxMs) {
     notes.push(
-      `**Detection with half of the reads throttled** (max ${seconds(max(d.throttled))} vs ≤ 8 s): every refused attempt counts against the 12 reads a minute, so the budget holds about half as many useful reads, and a read the SDK retries three times before giving up adds its own backoff.`,
+      `**Detection with half of the reads throttled** (max ${seconds(max(d.throttled))} vs ≤ 8 s): every refused attempt counts against the 12 reads a minute, so the budget holds about half as many useful reads; a refused poll is retried by the watcher's next one (the SDK does not retry polls), paced by the same budget, so a run of refusals near the end delays its detection by the budget's pace each (5 s once the budget is spent). Under the rate target this one cannot be met in general: the end would have to be read within 8 s with about one useful read in two.`,
     );
   }
   if (max(d.rates) > EDGE_TARGETS.readsPerMinute) {
     notes.push(
-      `**Reads per minute over long waits** (max ${max(d.rates).toFixed(1)} vs ≤ 12): the watcher's budget counts its own reads and the progress feed's; the difference is reads outside both (the DescribeStacks before a watch starts).`,
+      `**Reads per minute over long waits** (max ${max(d.rates).toFixed(1)} vs ≤ 12): the watcher's budget counts its own polls (one attempt each) and the progress feed's reads with their SDK retries; the difference is attempts it did not see.`,
     );
   }
   return notes;

@@ -598,7 +598,7 @@ ${r.scale.stacks} action processes started at once, one stack each, against one 
 
 ${scaleTable(r)}
 
-The account's limits, not the stacks, set the pace here: 50 runs need over a thousand CloudFormation calls, at most ${RATE_LIMIT.perSecond} a second, a fifth of the Describe calls refused at random. A throttled poll is retried by the SDK (up to 10 attempts, with growing pauses) before the watcher sees it fail and backs off (up to 4× its slow pace): that is where the long tail of the lag comes from.
+The account's limits, not the stacks, set the pace here: 50 runs need over a thousand CloudFormation calls, at most ${RATE_LIMIT.perSecond} a second, a fifth of the Describe calls refused at random. A throttled poll is not retried by the SDK: the watcher's next poll is the retry, after a backoff (1 s, doubling to half its slow pace) and within its read budget; the other calls (change sets, DescribeStacks, the reporting) keep the SDK's ten attempts with growing pauses, and those pauses, with the budget's pace after a run of refusals, are where the long tail of the lag comes from.
 
 ## 4. Start and size
 

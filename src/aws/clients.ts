@@ -1,6 +1,7 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -10,7 +11,7 @@ import type { STSClient } from '@aws-sdk/client-sts';
 
 /**
  * The AWS clients a run may need, each built on first use: a destroy never loads RDS or S3, and
- * only a create loads EC2 and Service Quotas (the preflight's account checks).
+ * only a create loads EC2, Service Quotas and ELB (the preflight's account checks).
  */
 export interface AwsClients {
   region: string;
@@ -25,6 +26,8 @@ export interface AwsClients {
   s3(): Promise<S3Client>;
   ec2(): Promise<EC2Client>;
   serviceQuotas(): Promise<ServiceQuotasClient>;
+  /** Only for the preflight's count of load balancers (a create into a shared network). */
+  elasticLoadBalancing(): Promise<ElasticLoadBalancingV2Client>;
   /** Only to check that this account may use the key of a snapshot shared with it. */
   kms(): Promise<KMSClient>;
   /** Only to tell whether a cluster named by ARN is in another account. */
@@ -93,6 +96,10 @@ export function createAwsClients(region: string, env: NodeJS.ProcessEnv = proces
     serviceQuotas: lazy(async () => {
       const { ServiceQuotasClient } = await import('./sdk/service-quotas.js');
       return new ServiceQuotasClient(common);
+    }),
+    elasticLoadBalancing: lazy(async () => {
+      const { ElasticLoadBalancingV2Client } = await import('./sdk/elastic-load-balancing-v2.js');
+      return new ElasticLoadBalancingV2Client(common);
     }),
     kms: lazy(async () => {
       const { KMSClient } = await import('./sdk/kms.js');

@@ -40,6 +40,11 @@ export interface CostEstimate {
   hourly?: { awake: number; asleep: number };
   daily?: { awake: number; asleep: number };
   note?: string;
+  /**
+   * In a shared network (network-stack): what the network bills once for every environment in
+   * it, its NAT gateway and that gateway's public address, USD per hour; not in the totals.
+   */
+  sharedNetworkHourly?: number;
 }
 
 const count = (types: string[], type: string) => types.filter((t) => t === type).length;
@@ -233,5 +238,8 @@ export function estimateCost(input: EstimateInput): CostEstimate {
     unpriced: b.unpriced,
     hourly,
     daily: { awake: hourly.awake * 24, asleep: hourly.asleep * 24 },
+    ...(parameters.SharedVpcId
+      ? { sharedNetworkHourly: prices.natGatewayHour + prices.publicIpv4Hour }
+      : {}),
   };
 }

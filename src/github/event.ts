@@ -23,6 +23,8 @@ export interface EventInfo {
   label?: string;
   /** The build run that finished, for workflow_run; its PR is looked up into `pullRequest`. */
   workflowRun?: WorkflowRunInfo;
+  /** The PR the event is about, for messages: a PR event's, or a PR comment's issue. */
+  subject?: { number: number; title?: string; url?: string };
 }
 
 type Json = Record<string, unknown>;
@@ -57,7 +59,16 @@ export function toEventInfo(name: string, payload: unknown, repository: string):
     label: str(obj(body.label).name),
     workflowRun:
       name === 'workflow_run' ? toWorkflowRunInfo(body.workflow_run, repository) : undefined,
+    subject: subjectOf(body),
   };
+}
+
+function subjectOf(body: Json): EventInfo['subject'] {
+  const pr = obj(body.pull_request);
+  const issue = obj(body.issue);
+  const source = typeof pr.number === 'number' ? pr : issue.pull_request ? issue : undefined;
+  if (!source || typeof source.number !== 'number') return undefined;
+  return { number: source.number, title: str(source.title), url: str(source.html_url) };
 }
 
 /**

@@ -8,6 +8,8 @@ export interface RunnerContext {
   repository: string;
   runId?: string;
   runUrl?: string;
+  /** https://github.com, or the enterprise server's address. */
+  serverUrl: string;
 }
 
 // Read straight from the environment rather than through @actions/github's context, which would
@@ -37,5 +39,6 @@ export function readRunnerContext(env: NodeJS.ProcessEnv = process.env): RunnerC
     repository,
     runId: runId && env.GITHUB_RUN_ATTEMPT ? `${runId}-${env.GITHUB_RUN_ATTEMPT}` : runId,
     runUrl: runId ? `${server}/${repository}/actions/runs/${runId}` : undefined,
+    serverUrl: server,
   };
 }

@@ -1,5 +1,6 @@
 // Types only: EC2 and Service Quotas are loaded when a create is about to happen, never otherwise.
-import type { EC2Client, Filter } from '@aws-sdk/client-ec2';
+import type { EC2Client, Filter, Subnet } from '@aws-sdk/client-ec2';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { errorMessage } from '../errors.js';
 import type { AccountNeeds } from './needs.js';
@@ -14,6 +15,7 @@ import {
 export interface AccountClients {
   ec2(): Promise<EC2Client>;
   serviceQuotas(): Promise<ServiceQuotasClient>;
+  elasticLoadBalancing(): Promise<ElasticLoadBalancingV2Client>;
 }
 
 export interface AccountReading {
@@ -84,7 +86,7 @@ async function elasticIpLimit(ec2: EC2Client): Promise<number> {
 
 /** NAT gateways per zone: a NAT gateway names its subnet, the subnet its zone. */
 async function natGatewaysByZone(ec2: EC2Client): Promise<Record<string, number>> {
-  const { DescribeNatGatewaysCommand, DescribeSubnetsCommand } = await import('../aws/sdk/ec2.js');
+  const { DescribeNatGatewaysCommand } = await import('../aws/sdk/ec2.js');
   const subnets: string[] = [];
   let NextToken: string | undefined;
   do {
@@ -100,21 +102,8 @@ async function natGatewaysByZone(ec2: EC2Client): Promise<Record<string, number>
   } while (NextToken);
 
   const zoneOfSubnet = new Map<string, string>();
-  const distinct = [...new Set(subnets)];
-  for (let i = 0; i < distinct.length; i += FILTER_VALUES_MAX) {
-    const Filters: Filter[] = [
-      { Name: 'subnet-id', Values: distinct.slice(i, i + FILTER_VALUES_MAX) },
-    ];
-    let token: string | undefined;
-    do {
-      const page = await ec2.send(
-        new DescribeSubnetsCommand({ Filters, MaxResults: 1000, NextToken: token }),
-      );
-      for (const s of page.Subnets ?? []) {
-        if (s.SubnetId && s.AvailabilityZone) zoneOfSubnet.set(s.SubnetId, s.AvailabilityZone);
-      }
-      token = page.NextToken;
-    } while (token);
+  for (const s of await describeSubnets(ec2, [...new Set(subnets)])) {
+    if (s.SubnetId && s.AvailabilityZone) zoneOfSubnet.set(s.SubnetId, s.AvailabilityZone);
   }
   const counts: Record<string, number> = {};
   for (const subnet of subnets) {
@@ -141,9 +130,52 @@ async function zoneNames(ec2: EC2Client): Promise<string[]> {
     .sort();
 }
 
+/** Application load balancers in the region (the quota counts those only). */
+async function countLoadBalancers(elb: ElasticLoadBalancingV2Client): Promise<number> {
+  const { DescribeLoadBalancersCommand } = await import('../aws/sdk/elastic-load-balancing-v2.js');
+  let count = 0;
+  let Marker: string | undefined;
+  do {
+    const page = await elb.send(new DescribeLoadBalancersCommand({ PageSize: 400, Marker }));
+    count += (page.LoadBalancers ?? []).filter((lb) => lb.Type === 'application').length;
+    Marker = page.NextMarker;
+  } while (Marker);
+  return count;
+}
+
+/** Each subnet's free addresses, as EC2 counts them (AvailableIpAddressCount). */
+async function freeAddresses(ec2: EC2Client, subnets: string[]): Promise<Record<string, number>> {
+  const free: Record<string, number> = {};
+  for (const s of await describeSubnets(ec2, subnets)) {
+    if (s.SubnetId && s.AvailableIpAddressCount !== undefined)
+      free[s.SubnetId] = s.AvailableIpAddressCount;
+  }
+  const missing = subnets.filter((id) => free[id] === undefined);
+  if (missing.length > 0) throw new Error(`DescribeSubnets did not return ${missing.join(', ')}`);
+  return free;
+}
+
+/** The subnets of these IDs, on every page; an ID that does not exist is just not returned. */
+async function describeSubnets(ec2: EC2Client, ids: string[]): Promise<Subnet[]> {
+  const { DescribeSubnetsCommand } = await import('../aws/sdk/ec2.js');
+  const found: Subnet[] = [];
+  for (let i = 0; i < ids.length; i += FILTER_VALUES_MAX) {
+    const Filters: Filter[] = [{ Name: 'subnet-id', Values: ids.slice(i, i + FILTER_VALUES_MAX) }];
+    let NextToken: string | undefined;
+    do {
+      const page = await ec2.send(
+        new DescribeSubnetsCommand({ Filters, MaxResults: 1000, NextToken }),
+      );
+      found.push(...(page.Subnets ?? []));
+      NextToken = page.NextToken;
+    } while (NextToken);
+  }
+  return found;
+}
+
 async function serviceQuota(
   sq: ServiceQuotasClient,
-  key: 'vpcs' | 'natGatewaysPerZone',
+  key: 'vpcs' | 'natGatewaysPerZone' | 'loadBalancers',
 ): Promise<number> {
   const { GetServiceQuotaCommand } = await import('../aws/sdk/service-quotas.js');
   const { service, code } = QUOTA_INFO[key];
@@ -197,7 +229,26 @@ export async function readAccount(
   const ec2 = await clients.ec2();
   const sq = () => clients.serviceQuotas();
   const needNat = needs.natGateways.length > 0;
-  const [vpcs, vpcQuota, elasticIps, eipQuota, natGateways, zones, natQuota] = await Promise.all([
+  const subnets = Object.keys(needs.subnetAddresses);
+  // Every read at once: the preflight stands between the change set and the create.
+  const balancerAndSubnetReads = Promise.all([
+    needs.loadBalancers > 0
+      ? count('Counting load balancers', 'elasticloadbalancing:DescribeLoadBalancers', async () =>
+          countLoadBalancers(await clients.elasticLoadBalancing()),
+        )
+      : undefined,
+    needs.loadBalancers > 0
+      ? quota('loadBalancers', 'servicequotas:GetServiceQuota', async () =>
+          serviceQuota(await sq(), 'loadBalancers'),
+        )
+      : undefined,
+    subnets.length > 0
+      ? count("Counting the subnets' free addresses", 'ec2:DescribeSubnets', () =>
+          freeAddresses(ec2, subnets),
+        )
+      : undefined,
+  ]);
+  const networkReads = Promise.all([
     needs.vpcs > 0 ? count('Counting VPCs', 'ec2:DescribeVpcs', () => countVpcs(ec2)) : undefined,
     needs.vpcs > 0
       ? quota('vpcs', 'servicequotas:GetServiceQuota', async () => serviceQuota(await sq(), 'vpcs'))
@@ -224,9 +275,25 @@ export async function readAccount(
         )
       : undefined,
   ]);
+  const [
+    [loadBalancers, elbQuota, free],
+    [vpcs, vpcQuota, elasticIps, eipQuota, natGateways, zones, natQuota],
+  ] = await Promise.all([balancerAndSubnetReads, networkReads]);
   return {
-    usage: { vpcs, elasticIps, natGatewaysByZone: natGateways, zones },
-    quotas: { vpcs: vpcQuota, elasticIps: eipQuota, natGatewaysPerZone: natQuota },
+    usage: {
+      vpcs,
+      elasticIps,
+      natGatewaysByZone: natGateways,
+      zones,
+      loadBalancers,
+      freeAddresses: free,
+    },
+    quotas: {
+      vpcs: vpcQuota,
+      elasticIps: eipQuota,
+      natGatewaysPerZone: natQuota,
+      loadBalancers: elbQuota,
+    },
     skipped,
     assumed,
   };

@@ -32,12 +32,22 @@ function usageLine(usage: AccountUsage, quotas: AccountQuotas): string {
       `${QUOTA_INFO.natGatewaysPerZone.name} ${zones.length > 0 ? zones.join(', ') : `0/${limit}`}`,
     );
   }
+  if (usage.loadBalancers !== undefined && quotas.loadBalancers) {
+    parts.push(
+      `${QUOTA_INFO.loadBalancers.name} ${usage.loadBalancers}/${quotas.loadBalancers.value}`,
+    );
+  }
+  if (usage.freeAddresses) {
+    const subnets = Object.entries(usage.freeAddresses).map(([id, n]) => `${id} ${n}`);
+    parts.push(`free addresses ${subnets.join(', ')}`);
+  }
   return parts.join(', ');
 }
 
 /**
- * Checks that the account has room for a new environment: the VPC, Elastic IPs and NAT gateways
- * the template creates, against what is in use and the region's quotas. A check that cannot run
+ * Checks that the account has room for a new environment: the VPC, Elastic IPs, NAT gateways and
+ * load balancer the template creates, against what is in use and the region's quotas, and the
+ * free addresses of a shared network's subnets it places things in. A check that cannot run
  * (a missing permission, say) is a warning, never a failure: the create then finds out the slow
  * way, as it did before. Returns the quotas the create would exceed.
  */
@@ -46,7 +56,13 @@ export async function checkAccountRoom(
   input: PreflightInput,
 ): Promise<QuotaProblem[]> {
   const needs = templateNeeds(input.template, input.parameters);
-  if (needs.vpcs === 0 && needs.elasticIps === 0 && needs.natGateways.length === 0) return [];
+  const nothingCounted =
+    needs.vpcs === 0 &&
+    needs.elasticIps === 0 &&
+    needs.natGateways.length === 0 &&
+    needs.loadBalancers === 0 &&
+    Object.keys(needs.subnetAddresses).length === 0;
+  if (nothingCounted) return [];
   const reading = await readAccount(clients, needs);
   for (const skipped of reading.skipped) {
     core.warning(`Preflight: ${skipped}. That check is skipped.`);

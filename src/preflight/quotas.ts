@@ -15,12 +15,17 @@ export interface AccountUsage {
   natGatewaysByZone?: Record<string, number>;
   /** The region's zones in `!GetAZs` order, to place `{ index }` NAT gateways. */
   zones?: string[];
+  /** Application load balancers in the region. */
+  loadBalancers?: number;
+  /** Free IP addresses of the subnets the create places things in, by subnet ID. */
+  freeAddresses?: Record<string, number>;
 }
 
 export interface AccountQuotas {
   vpcs?: Quota;
   elasticIps?: Quota;
   natGatewaysPerZone?: Quota;
+  loadBalancers?: Quota;
 }
 
 /** The names and codes people search for in the Service Quotas console. */
@@ -32,15 +37,28 @@ export const QUOTA_INFO = {
     code: 'L-FE5A380F',
     service: 'vpc',
   },
+  loadBalancers: {
+    name: 'Application Load Balancers per Region',
+    code: 'L-53DA6B97',
+    service: 'elasticloadbalancing',
+  },
 } as const;
 
 /** AWS's defaults, for when the account's quotas cannot be read. */
-export const DEFAULT_QUOTAS = { vpcs: 5, elasticIps: 5, natGatewaysPerZone: 5 } as const;
+export const DEFAULT_QUOTAS = {
+  vpcs: 5,
+  elasticIps: 5,
+  natGatewaysPerZone: 5,
+  loadBalancers: 50,
+} as const;
 
 export interface QuotaProblem {
-  quota: keyof typeof QUOTA_INFO;
+  /** A quota, or `subnetAddresses`: a subnet without the free addresses the create needs. */
+  quota: keyof typeof QUOTA_INFO | 'subnetAddresses';
   /** The zone, for a per-zone quota. */
   zone?: string;
+  /** The subnet, for subnetAddresses; then `inUse` holds its free addresses, `needed` the need. */
+  subnet?: string;
   inUse: number;
   limit: number;
   needed: number;
@@ -52,7 +70,7 @@ export interface QuotaProblem {
  * has been raised: it says nothing about the real limit, so that check is dropped.
  */
 function compare(
-  quota: QuotaProblem['quota'],
+  quota: keyof typeof QUOTA_INFO,
   inUse: number | undefined,
   limit: Quota | undefined,
   needed: number,
@@ -88,6 +106,14 @@ export function quotaProblems(
   const problems = [
     ...compare('vpcs', usage.vpcs, quotas.vpcs, needs.vpcs, notes),
     ...compare('elasticIps', usage.elasticIps, quotas.elasticIps, needs.elasticIps, notes),
+    ...compare(
+      'loadBalancers',
+      usage.loadBalancers,
+      quotas.loadBalancers,
+      needs.loadBalancers,
+      notes,
+    ),
+    ...addressProblems(needs.subnetAddresses, usage.freeAddresses),
   ];
   if (needs.natGateways.length > 0 && usage.natGatewaysByZone) {
     const perZone = new Map<string, number>();
@@ -117,8 +143,34 @@ export function quotaProblems(
   return { problems, notes: [...new Set(notes)] };
 }
 
+/** Subnets with fewer free addresses than the create places in them. */
+function addressProblems(
+  needed: Record<string, number>,
+  free: Record<string, number> | undefined,
+): QuotaProblem[] {
+  if (!free) return [];
+  return Object.entries(needed).flatMap(([subnet, count]) => {
+    const available = free[subnet];
+    return available === undefined || available >= count
+      ? []
+      : [
+          {
+            quota: 'subnetAddresses' as const,
+            subnet,
+            inUse: available,
+            limit: count,
+            needed: count,
+            assumed: false,
+          },
+        ];
+  });
+}
+
 /** `VPCs per Region (L-F678F1CE): 5 of 5 in use, the environment needs 1 more`. Pure. */
 export function formatProblem(problem: QuotaProblem, region: string): string {
+  if (problem.quota === 'subnetAddresses') {
+    return `Free IP addresses in subnet ${problem.subnet}: ${problem.inUse} free, the environment needs ${problem.needed} there (a load balancer needs 8 in each of its subnets, an instance or database instance one each)`;
+  }
   const info = QUOTA_INFO[problem.quota];
   const where = problem.zone ?? region;
   const limit = problem.assumed
@@ -139,7 +191,7 @@ export class QuotaExceededError extends Error {
         .map((p) => formatProblem(p, region))
         .join(
           '; ',
-        )}. Nothing was created. Delete what is unused (old environments, unattached Elastic IPs, idle VPCs) or request an increase in the Service Quotas console.`,
+        )}. Nothing was created. Delete what is unused (old environments, unattached Elastic IPs, idle VPCs or load balancers) or request an increase in the Service Quotas console${problems.some((p) => p.quota === 'subnetAddresses') ? '; a full subnet of the shared network needs environments closed, or a larger SharedNetworkCidr' : ''}.`,
     );
     this.name = 'QuotaExceededError';
   }

@@ -79,6 +79,12 @@ export function costLines(cost: CostEstimate, state?: 'awake' | 'asleep'): strin
       '',
     );
   }
+  if (cost.sharedNetworkHourly !== undefined) {
+    lines.push(
+      `Shared network (\`network-stack\`): its NAT gateway and that gateway's public address bill once for every environment in it, ${formatHourly(cost.sharedNetworkHourly)}/h (${formatDaily(cost.sharedNetworkHourly * 24)}/day) in all, awake or asleep; not in this environment's total.`,
+      '',
+    );
+  }
   lines.push(
     'Not included: Aurora storage and I/O, NAT data processing, data transfer, and load beyond the estimates.',
     '',

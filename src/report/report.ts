@@ -51,6 +51,8 @@ export interface RunReport {
   progress?: ProgressSnapshot;
   /** The scrub (scrub-sql): run now, or the record of an earlier one. */
   scrub?: ScrubReport;
+  /** A deploy (a push) found the environment asleep and woke it. */
+  wokeForDeploy?: boolean;
 }
 
 export interface EnvironmentState {

@@ -1,3 +1,4 @@
+import type { NotifyTarget } from '../notify/notify.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { Clock } from '../clock.js';
 import type { Repo } from '../github/client.js';
@@ -25,6 +26,8 @@ export interface RunContext {
   report: RunReport;
   /** Epoch milliseconds when waiting stops, from timeout-minutes. */
   deadline: number;
+  /** The team's chat, when notify-webhook-url is set. */
+  notify?: NotifyTarget;
 }
 
 /** The PR's stack: named from the inputs, or as found (the sweeper finds stacks by their tags). */

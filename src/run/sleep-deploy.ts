@@ -37,6 +37,7 @@ export function sleepAwareDeploy(
   return async (existing) => {
     if (existing && sleepStateOf(existing).asleep) {
       core.info(`Stack "${existing.StackName}" is asleep: waking it for this deploy`);
+      context.report.wokeForDeploy = true;
       await wakeDatabase(context, existing);
     }
     return deployPlanFor(

@@ -66,6 +66,16 @@ export interface Subnet {
   subnetId: string;
   availabilityZone: string;
   vpcId: string;
+  cidrBlock: string;
+  availableIpAddressCount: number;
+}
+
+/** AWS reserves five addresses of every subnet (network, router, DNS, future use, broadcast). */
+const RESERVED_PER_SUBNET = 5;
+
+function addressesIn(cidr: string): number {
+  const bits = Number(cidr.split('/')[1] ?? 24);
+  return 2 ** (32 - bits) - RESERVED_PER_SUBNET;
 }
 
 /** Resources that are not any stack's: they count against quotas all the same. */
@@ -76,6 +86,8 @@ export interface Ec2Seed {
   addresses?: number;
   /** NAT gateways to add, per zone: `{ 'us-east-1a': 5 }`. */
   natGateways?: Record<string, number>;
+  /** Subnets to add by ID (a shared network made outside the simulated stacks). */
+  subnets?: Array<{ subnetId: string; availabilityZone?: string; cidrBlock?: string }>;
 }
 
 export interface Ec2Options {
@@ -112,6 +124,7 @@ export class Ec2Service {
     subnets: [] as Subnet[],
   };
   private denied: Array<string | RegExp> = [];
+  private readonly used = new Map<string, number>();
 
   constructor(private readonly options: Ec2Options) {}
 
@@ -131,8 +144,24 @@ export class Ec2Service {
         publicIp: `3.${[1, 2, 3].map(() => randomBytes(1)[0] ?? 1).join('.')}`,
       });
     }
+    for (const subnet of seed.subnets ?? []) {
+      const cidrBlock = subnet.cidrBlock ?? '10.0.0.0/24';
+      this.extra.subnets.push({
+        subnetId: subnet.subnetId,
+        availabilityZone: subnet.availabilityZone ?? `${this.options.region}a`,
+        vpcId: 'vpc-seed',
+        cidrBlock,
+        availableIpAddressCount: addressesIn(cidrBlock),
+      });
+    }
     for (const [zone, count] of Object.entries(seed.natGateways ?? {})) {
-      const subnet = { subnetId: `subnet-0${hex(16)}`, availabilityZone: zone, vpcId: 'vpc-seed' };
+      const subnet = {
+        subnetId: `subnet-0${hex(16)}`,
+        availabilityZone: zone,
+        vpcId: 'vpc-seed',
+        cidrBlock: '10.250.0.0/24',
+        availableIpAddressCount: addressesIn('10.250.0.0/24'),
+      };
       this.extra.subnets.push(subnet);
       for (let i = 0; i < count; i++) {
         this.extra.natGateways.push({
@@ -142,6 +171,11 @@ export class Ec2Service {
         });
       }
     }
+  }
+
+  /** Takes `count` addresses of a subnet, as other network interfaces there would. */
+  useAddresses(subnetId: string, count: number): void {
+    this.used.set(subnetId, (this.used.get(subnetId) ?? 0) + count);
   }
 
   /** Answers matching actions with UnauthorizedOperation, as IAM does without ec2:<Action>. */
@@ -187,12 +221,52 @@ export class Ec2Service {
   }
 
   subnets(): Subnet[] {
-    const fromStacks = this.live('AWS::EC2::Subnet').map((r) => ({
-      subnetId: r.physicalId ?? '',
-      availabilityZone: String(r.properties.AvailabilityZone ?? `${this.options.region}a`),
-      vpcId: String(r.properties.VpcId ?? ''),
-    }));
-    return [...this.extra.subnets, ...fromStacks];
+    const interfaces = this.interfacesBySubnet();
+    const fromStacks = this.live('AWS::EC2::Subnet').map((r) => {
+      const subnetId = r.physicalId ?? '';
+      const cidrBlock = String(r.properties.CidrBlock ?? '10.0.0.0/24');
+      return {
+        subnetId,
+        availabilityZone: String(r.properties.AvailabilityZone ?? `${this.options.region}a`),
+        vpcId: String(r.properties.VpcId ?? ''),
+        cidrBlock,
+        availableIpAddressCount: addressesIn(cidrBlock),
+      };
+    });
+    return [...this.extra.subnets, ...fromStacks].map((subnet) => {
+      const taken = (interfaces.get(subnet.subnetId) ?? 0) + (this.used.get(subnet.subnetId) ?? 0);
+      return {
+        ...subnet,
+        availableIpAddressCount: Math.max(subnet.availableIpAddressCount - taken, 0),
+      };
+    });
+  }
+
+  /**
+   * Network interfaces the stacks' live resources hold, by subnet: a load balancer's one per
+   * subnet, an instance's one, an Auto Scaling group's desired instances spread over its subnets.
+   */
+  private interfacesBySubnet(): Map<string, number> {
+    const counts = new Map<string, number>();
+    const add = (id: unknown, n = 1) => {
+      if (typeof id === 'string' && id) counts.set(id, (counts.get(id) ?? 0) + n);
+    };
+    const list = (v: unknown) => (Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : []);
+    for (const lb of this.live('AWS::ElasticLoadBalancingV2::LoadBalancer')) {
+      for (const id of list(lb.properties.Subnets)) add(id);
+    }
+    for (const instance of this.live('AWS::EC2::Instance')) {
+      const nics = list(instance.properties.NetworkInterfaces) as Array<{ SubnetId?: unknown }>;
+      add(instance.properties.SubnetId ?? nics[0]?.SubnetId);
+    }
+    for (const group of this.live('AWS::AutoScaling::AutoScalingGroup')) {
+      const subnets = list(group.properties.VPCZoneIdentifier);
+      const desired = Number(group.properties.DesiredCapacity ?? group.properties.MinSize ?? 0);
+      subnets.forEach((id, i) =>
+        add(id, Math.floor(desired / subnets.length) + (i < desired % subnets.length ? 1 : 0)),
+      );
+    }
+    return counts;
   }
 
   handle(params: QueryParams): XmlReply {

@@ -12,6 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudFormationService } from './cloudformation.js';
 import { Ec2Service } from './ec2.js';
+import { ElbService } from './elbv2.js';
 import { EcrService } from './ecr.js';
 import { CallFaults, ResourceFaults } from './faults.js';
 import { KmsService, type KmsKey, type KmsKeySeed } from './kms.js';
@@ -48,6 +49,7 @@ export type { Cluster, ClusterSeed, Snapshot, SnapshotSeed } from './rds.js';
 export type { KmsKey, KmsKeySeed } from './kms.js';
 export type { CallRecord, Service } from './server.js';
 export type { Ec2Seed, Ec2Service } from './ec2.js';
+export type { ElbService } from './elbv2.js';
 export type { ServiceQuotasService } from './service-quotas.js';
 export type { EcrImageRecord, EcrService } from './ecr.js';
 export type { SsmService } from './ssm.js';
@@ -102,6 +104,8 @@ export class AwsSimulator {
   readonly calls: CallRecord[];
   /** EC2's counts (stacks' resources plus `ec2.seed(…)`) and `ec2.deny(action)`. */
   readonly ec2: Ec2Service;
+  /** DescribeLoadBalancers over the stacks' load balancers plus `elb.seed(n)`; `elb.deny()`. */
+  readonly elb: ElbService;
   /** GetServiceQuota from the `quotas` option, and `serviceQuotas.deny()`. */
   readonly serviceQuotas: ServiceQuotasService;
   /** ECR's DescribeImages: `ecr.pushImage(repository, tag, digest?)`. */
@@ -122,6 +126,7 @@ export class AwsSimulator {
     this.accountId = options.accountId;
     this.calls = services.calls;
     this.ec2 = services.ec2;
+    this.elb = services.elb;
     this.serviceQuotas = services.serviceQuotas;
     this.ecr = services.ecr;
     this.ssm = services.ssm;
@@ -174,6 +179,7 @@ export class AwsSimulator {
       rds,
       s3,
       ec2: new Ec2Service({ region, accountId, stacks, quotas }),
+      elb: new ElbService({ region, accountId, stacks }),
       serviceQuotas: new ServiceQuotasService({ region, accountId, quotas }),
       kms,
       accountId,

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CFN_NAMESPACE, type CloudFormationService } from './cloudformation.js';
 import { Ec2Error, ec2ErrorReply, type Ec2Service } from './ec2.js';
+import { ELB_NAMESPACE, type ElbService } from './elbv2.js';
 import type { CallFaults } from './faults.js';
 import {
   QueryError,
@@ -22,9 +23,19 @@ import type { SsmService } from './ssm.js';
 import { jsonErrorReply, type JsonReply, type ServiceQuotasService } from './service-quotas.js';
 
 export type Service =
-  'cloudformation' | 'rds' | 's3' | 'ec2' | 'servicequotas' | 'kms' | 'sts' | 'ecr' | 'ssm';
+  | 'cloudformation'
+  | 'rds'
+  | 's3'
+  | 'ec2'
+  | 'servicequotas'
+  | 'kms'
+  | 'sts'
+  | 'ecr'
+  | 'ssm'
+  | 'elasticloadbalancing';
 const SERVICES: readonly string[] = [
   'cloudformation',
+  'elasticloadbalancing',
   'rds',
   's3',
   'ec2',
@@ -57,6 +68,7 @@ export interface Services {
   rds: RdsService;
   s3: S3Service;
   ec2: Ec2Service;
+  elb: ElbService;
   serviceQuotas: ServiceQuotasService;
   kms: KmsService;
   ecr: EcrService;
@@ -109,7 +121,11 @@ function answerQuery(
       return queryResponse(params.action, callerIdentity(params, services.accountId), namespace);
     }
     const result =
-      service === 'rds' ? services.rds.handle(params) : services.cloudformation.handle(params);
+      service === 'rds'
+        ? services.rds.handle(params)
+        : service === 'elasticloadbalancing'
+          ? services.elb.handle(params)
+          : services.cloudformation.handle(params);
     return queryResponse(params.action, result, namespace);
   } catch (error) {
     if (error instanceof QueryError) return queryErrorResponse(error, namespace);
@@ -120,6 +136,7 @@ function answerQuery(
 function namespaceOf(service: Service | 'unknown'): string {
   if (service === 'rds') return RDS_NAMESPACE;
   if (service === 'sts') return STS_NAMESPACE;
+  if (service === 'elasticloadbalancing') return ELB_NAMESPACE;
   return CFN_NAMESPACE;
 }
 

@@ -32,6 +32,11 @@ const CATALOG: Record<string, QuotaEntry> = {
     type: 'AWS::EC2::InternetGateway',
     serviceName: 'Amazon Virtual Private Cloud (Amazon VPC)',
   },
+  'elasticloadbalancing/L-53DA6B97': {
+    name: 'Application Load Balancers per Region',
+    type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    serviceName: 'Elastic Load Balancing (ELB)',
+  },
   'ec2/L-0263D0A3': {
     name: 'EC2-VPC Elastic IPs',
     type: 'AWS::EC2::EIP',

@@ -134,7 +134,9 @@ function requestsFor(action: string, stack: string): Request[] {
       return [{ action, resource: '*' }];
     case 'ecr:DescribeImages':
       return [{ action, resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/shop` }];
-    // The preflight's reads: neither EC2's Describe* nor GetServiceQuota names a resource.
+    // The preflight's reads: neither EC2's nor ELB's Describe* nor GetServiceQuota names a
+    // resource.
+    case 'elasticloadbalancing:DescribeLoadBalancers':
     case 'ec2:DescribeAccountAttributes':
     case 'ec2:DescribeAddresses':
     case 'ec2:DescribeAvailabilityZones':
@@ -159,7 +161,7 @@ function requestsFor(action: string, stack: string): Request[] {
 /**
  * `service:Action` for every AWS SDK command the action's source sends (`new XCommand(`), however
  * it imports it (statically or on first use). The IAM prefix is the client package that exports
- * the command: cloudformation, rds, s3, ec2 or servicequotas.
+ * the command: cloudformation, rds, s3, ec2, servicequotas, elasticloadbalancing and so on.
  */
 async function awsCallsInSource(): Promise<string[]> {
   const root = fileURLToPath(new URL('../../../src', import.meta.url));
@@ -192,6 +194,10 @@ async function awsCallsInSource(): Promise<string[]> {
     sts: { pkg: '@aws-sdk/client-sts', exports: await import('@aws-sdk/client-sts') },
     ecr: { pkg: '@aws-sdk/client-ecr', exports: await import('@aws-sdk/client-ecr') },
     ssm: { pkg: '@aws-sdk/client-ssm', exports: await import('@aws-sdk/client-ssm') },
+    elasticloadbalancing: {
+      pkg: '@aws-sdk/client-elastic-load-balancing-v2',
+      exports: await import('@aws-sdk/client-elastic-load-balancing-v2'),
+    },
   };
   // A file may load its commands through a facade of src/aws/sdk/ alone.
   const facade = (pkg: string) => `sdk/${pkg.replace('@aws-sdk/client-', '')}.js'`;
@@ -335,6 +341,7 @@ describe('the deploy role allows nothing else', () => {
         'ec2:describenatgateways',
         'ec2:describesubnets',
         'ec2:describevpcs',
+        'elasticloadbalancing:describeloadbalancers',
         'servicequotas:getservicequota',
       ].sort(),
     );
@@ -355,6 +362,7 @@ describe('the deploy role allows nothing else', () => {
         'ec2:DescribeNatGateways',
         'ec2:DescribeSubnets',
         'ec2:DescribeVpcs',
+        'elasticloadbalancing:DescribeLoadBalancers',
         'servicequotas:GetServiceQuota',
         'ssm:GetCommandInvocation',
       ].sort(),

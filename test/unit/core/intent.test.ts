@@ -306,6 +306,7 @@ describe('toEventInfo / toPullRequestInfo / isFork', () => {
     label: { name: 'preview' },
     pull_request: {
       number: 31,
+      title: 'Faster checkout',
       state: 'open',
       html_url: 'https://github.com/acme/shop/pull/31',
       head: { sha: 'b'.repeat(40), repo: { full_name: 'acme/shop' } },
@@ -329,7 +330,36 @@ describe('toEventInfo / toPullRequestInfo / isFork', () => {
         labels: ['preview', 'bug'],
         htmlUrl: 'https://github.com/acme/shop/pull/31',
       },
+      subject: {
+        number: 31,
+        title: 'Faster checkout',
+        url: 'https://github.com/acme/shop/pull/31',
+      },
     });
+  });
+
+  it('takes a PR comment’s issue as the subject, for messages, but not as a PR event', () => {
+    const info = toEventInfo(
+      'issue_comment',
+      {
+        action: 'created',
+        issue: {
+          number: 9,
+          title: 'Try the cart',
+          html_url: 'https://github.com/acme/shop/pull/9',
+          pull_request: { url: 'https://api.github.com/repos/acme/shop/pulls/9' },
+        },
+      },
+      REPO,
+    );
+    expect(info.pullRequest).toBeUndefined();
+    expect(info.subject).toEqual({
+      number: 9,
+      title: 'Try the cart',
+      url: 'https://github.com/acme/shop/pull/9',
+    });
+    // A comment on an issue (not a PR) has no subject.
+    expect(toEventInfo('issue_comment', { issue: { number: 3 } }, REPO).subject).toBeUndefined();
   });
 
   it('reads a closed PR as closed', () => {

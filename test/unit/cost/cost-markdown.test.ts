@@ -53,6 +53,14 @@ describe('the environment section of the comment', () => {
     );
   });
 
+  it('in a shared network, names what the network bills once, apart from the total', () => {
+    const text = costLines({ ...estimate, sharedNetworkHourly: 0.05 }, 'awake').join('\n');
+    expect(text).toContain(
+      "Shared network (`network-stack`): its NAT gateway and that gateway's public address bill once for every environment in it, $0.0500/h ($1.20/day) in all, awake or asleep; not in this environment's total.",
+    );
+    expect(costLines(estimate, 'awake').join('\n')).not.toContain('Shared network');
+  });
+
   it('says unknown for a region without prices', () => {
     expect(
       costLines({

@@ -130,6 +130,14 @@ describe('estimateCost', () => {
     expect(shared.hourly?.awake).toBeCloseTo(AWAKE_HOURLY - 0.045 - 0.005, 10);
     expect(shared.hourly?.awake).toBeCloseTo(0.20885342, 8);
     expect(shared.hourly?.asleep).toBeCloseTo(0.05157671, 8);
+    // The network's NAT gateway and its address, billed once for all: $1.20 a day.
+    expect(shared.sharedNetworkHourly).toBeCloseTo(0.05, 10);
+    const own = estimateCost({
+      region: 'us-east-1',
+      resourceTypes: resourceTypes([]),
+      parameters: defaults,
+    });
+    expect(own.sharedNetworkHourly).toBeUndefined();
   });
 
   it('prices only the resources the stack has', () => {

@@ -7,6 +7,10 @@ import {
   DescribeVpcsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
+import {
+  DescribeLoadBalancersCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetServiceQuotaCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -14,11 +18,28 @@ import { isPermissionError, readAccount } from '../../../src/preflight/account.j
 
 const ec2Mock = mockClient(EC2Client);
 const sqMock = mockClient(ServiceQuotasClient);
+const elbMock = mockClient(ElasticLoadBalancingV2Client);
 const clients = {
   ec2: async () => new EC2Client({ region: 'us-east-1' }),
   serviceQuotas: async () => new ServiceQuotasClient({ region: 'us-east-1' }),
+  elasticLoadBalancing: async () => new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
 };
-const single = { vpcs: 1, elasticIps: 1, natGateways: [{ index: 0 }] };
+/** A network of its own: what the bundled template needs by default. */
+const single = {
+  vpcs: 1,
+  elasticIps: 1,
+  natGateways: [{ index: 0 }],
+  loadBalancers: 1,
+  subnetAddresses: {},
+};
+/** In a shared network: a load balancer, and addresses in existing subnets. */
+const shared = {
+  vpcs: 0,
+  elasticIps: 0,
+  natGateways: [],
+  loadBalancers: 1,
+  subnetAddresses: { 'subnet-0a': 9, 'subnet-0c': 2 },
+};
 
 /** An SDK error as a refusal by IAM arrives. */
 function denied(name: string, status: number) {
@@ -31,6 +52,8 @@ function denied(name: string, status: number) {
 beforeEach(() => {
   ec2Mock.reset();
   sqMock.reset();
+  elbMock.reset();
+  elbMock.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [] });
   ec2Mock
     .on(DescribeVpcsCommand)
     .resolves({ Vpcs: [{ VpcId: 'vpc-1' }] })
@@ -76,15 +99,18 @@ describe('readAccount', () => {
       vpcs: { value: 10, source: 'service-quotas' },
       elasticIps: { value: 12, source: 'account-attribute' },
       natGatewaysPerZone: { value: 8, source: 'service-quotas' },
+      loadBalancers: { value: 8, source: 'service-quotas' },
     });
     expect(reading.skipped).toEqual([]);
     expect(ec2Mock.commandCalls(DescribeVpcsCommand).map((c) => c.args[0].input.NextToken)).toEqual(
       [undefined, 't1'],
     );
-    expect(sqMock.commandCalls(GetServiceQuotaCommand).map((c) => c.args[0].input)).toEqual([
-      { ServiceCode: 'vpc', QuotaCode: 'L-F678F1CE' },
-      { ServiceCode: 'vpc', QuotaCode: 'L-FE5A380F' },
-    ]);
+    expect(
+      sqMock
+        .commandCalls(GetServiceQuotaCommand)
+        .map((c) => `${c.args[0].input.ServiceCode}/${c.args[0].input.QuotaCode}`)
+        .sort(),
+    ).toEqual(['elasticloadbalancing/L-53DA6B97', 'vpc/L-F678F1CE', 'vpc/L-FE5A380F']);
   });
 
   it("counts live NAT gateways per zone, through the zone of each one's subnet", async () => {
@@ -133,9 +159,13 @@ describe('readAccount', () => {
       vpcs: { value: 5, source: 'default' },
       elasticIps: { value: 5, source: 'default' },
       natGatewaysPerZone: { value: 5, source: 'default' },
+      loadBalancers: { value: 50, source: 'default' },
     });
-    // The three are read at once: their order is the order they answer in.
+    // They are read at once: their order is the order they answer in.
     expect([...reading.assumed].sort()).toEqual([
+      expect.stringMatching(
+        /^Application Load Balancers per Region: assuming AWS's default of 50, reading it not allowed \(servicequotas:GetServiceQuota\)/,
+      ),
       "EC2-VPC Elastic IPs: assuming AWS's default of 5, reading it failed: DescribeAccountAttributes returned no vpc-max-elastic-ips",
       expect.stringMatching(
         /^NAT gateways per Availability Zone: assuming AWS's default of 5, reading it not allowed \(servicequotas:GetServiceQuota\)/,
@@ -148,13 +178,69 @@ describe('readAccount', () => {
   });
 
   it('asks only what the template needs', async () => {
-    await readAccount(clients, { vpcs: 0, elasticIps: 1, natGateways: [{ name: 'us-east-1a' }] });
+    await readAccount(clients, {
+      vpcs: 0,
+      elasticIps: 1,
+      natGateways: [{ name: 'us-east-1a' }],
+      loadBalancers: 0,
+      subnetAddresses: {},
+    });
     expect(ec2Mock.commandCalls(DescribeVpcsCommand)).toEqual([]);
+    expect(elbMock.commandCalls(DescribeLoadBalancersCommand)).toEqual([]);
     // A zone the template names needs no zone list.
     expect(ec2Mock.commandCalls(DescribeAvailabilityZonesCommand)).toEqual([]);
     expect(
       sqMock.commandCalls(GetServiceQuotaCommand).map((c) => c.args[0].input.QuotaCode),
     ).toEqual(['L-FE5A380F']);
+  });
+
+  it('in a shared network: counts application load balancers on every page and the free addresses of the subnets used, nothing of VPCs or NAT gateways', async () => {
+    elbMock
+      .on(DescribeLoadBalancersCommand)
+      .resolvesOnce({
+        LoadBalancers: [
+          { LoadBalancerName: 'a', Type: 'application' },
+          { LoadBalancerName: 'n', Type: 'network' },
+        ],
+        NextMarker: 'm1',
+      })
+      .resolvesOnce({ LoadBalancers: [{ LoadBalancerName: 'b', Type: 'application' }] });
+    ec2Mock.on(DescribeSubnetsCommand).resolves({
+      Subnets: [
+        { SubnetId: 'subnet-0a', AvailableIpAddressCount: 240 },
+        { SubnetId: 'subnet-0c', AvailableIpAddressCount: 1 },
+      ],
+    });
+    const reading = await readAccount(clients, shared);
+    expect(reading.usage).toEqual({
+      loadBalancers: 2,
+      freeAddresses: { 'subnet-0a': 240, 'subnet-0c': 1 },
+    });
+    expect(reading.quotas.loadBalancers).toEqual({ value: 8, source: 'service-quotas' });
+    expect(
+      elbMock.commandCalls(DescribeLoadBalancersCommand).map((c) => c.args[0].input.Marker),
+    ).toEqual([undefined, 'm1']);
+    expect(ec2Mock.commandCalls(DescribeSubnetsCommand)[0]?.args[0].input.Filters).toEqual([
+      { Name: 'subnet-id', Values: ['subnet-0a', 'subnet-0c'] },
+    ]);
+    expect(ec2Mock.commandCalls(DescribeVpcsCommand)).toEqual([]);
+    expect(ec2Mock.commandCalls(DescribeNatGatewaysCommand)).toEqual([]);
+  });
+
+  it('skips the address check when a subnet is missing or the load balancer count is refused', async () => {
+    elbMock.on(DescribeLoadBalancersCommand).rejects(denied('AccessDenied', 403));
+    ec2Mock
+      .on(DescribeSubnetsCommand)
+      .resolves({ Subnets: [{ SubnetId: 'subnet-0a', AvailableIpAddressCount: 240 }] });
+    const reading = await readAccount(clients, shared);
+    expect(reading.usage.loadBalancers).toBeUndefined();
+    expect(reading.usage.freeAddresses).toBeUndefined();
+    expect([...reading.skipped].sort()).toEqual([
+      expect.stringMatching(
+        /^Counting load balancers not allowed \(elasticloadbalancing:DescribeLoadBalancers\)/,
+      ),
+      "Counting the subnets' free addresses failed: DescribeSubnets did not return subnet-0c",
+    ]);
   });
 });
 

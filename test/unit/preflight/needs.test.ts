@@ -23,6 +23,9 @@ describe('templateNeeds (what a create adds to the account)', () => {
       vpcs: 1,
       elasticIps: 1,
       natGateways: [{ index: 0 }],
+      loadBalancers: 1,
+      // Its own subnets are new and empty: nothing to check.
+      subnetAddresses: {},
     });
   });
 
@@ -31,6 +34,56 @@ describe('templateNeeds (what a create adds to the account)', () => {
       vpcs: 1,
       elasticIps: 2,
       natGateways: [{ index: 0 }, { index: 1 }],
+      loadBalancers: 1,
+      subnetAddresses: {},
+    });
+  });
+
+  const SHARED = {
+    SharedVpcId: 'vpc-0aaaaaaaaaaaaaaaa',
+    SharedPublicSubnetIds: 'subnet-0a00000000000000a,subnet-0b00000000000000b',
+    SharedPrivateSubnetIds: 'subnet-0c00000000000000c,subnet-0d00000000000000d',
+  };
+
+  it('in a shared network: no VPC, address or NAT gateway; a load balancer, and addresses in each shared subnet', () => {
+    expect(templateNeeds(ENVIRONMENT, p(SHARED))).toEqual({
+      vpcs: 0,
+      elasticIps: 0,
+      natGateways: [],
+      loadBalancers: 1,
+      subnetAddresses: {
+        // The load balancer's 8 in each public subnet, and the bastion in the first.
+        'subnet-0a00000000000000a': 9,
+        'subnet-0b00000000000000b': 8,
+        // MaxSize 2 web instances and the writer and reader, spread over the two zones.
+        'subnet-0c00000000000000c': 2,
+        'subnet-0d00000000000000d': 2,
+      },
+    });
+    expect(
+      templateNeeds(ENVIRONMENT, p({ ...SHARED, MaxSize: '7' })).subnetAddresses,
+    ).toMatchObject({ 'subnet-0c00000000000000c': 5, 'subnet-0d00000000000000d': 5 });
+  });
+
+  it('reads subnets from list parameters and literal lists, and leaves a network load balancer out of the ALB count (not of the addresses)', () => {
+    const t = {
+      Parameters: { Subnets: { Type: 'List<AWS::EC2::Subnet::Id>' } },
+      Resources: {
+        Alb: {
+          Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+          Properties: { Subnets: { Ref: 'Subnets' } },
+        },
+        Nlb: {
+          Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+          Properties: { Type: 'network', Subnets: ['subnet-0e00000000000000e'] },
+        },
+        Box: { Type: 'AWS::EC2::Instance', Properties: { SubnetId: 'subnet-0e00000000000000e' } },
+      },
+    } as unknown as CfnTemplate;
+    expect(templateNeeds(t, p({ Subnets: 'subnet-01,subnet-02' }))).toMatchObject({
+      loadBalancers: 1,
+      // ELB's 8-address floor holds for every load balancer type.
+      subnetAddresses: { 'subnet-01': 8, 'subnet-02': 8, 'subnet-0e00000000000000e': 9 },
     });
   });
 

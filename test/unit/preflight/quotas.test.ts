@@ -12,10 +12,24 @@ const quotas: AccountQuotas = {
   vpcs: read(5),
   elasticIps: { value: 5, source: 'account-attribute' },
   natGatewaysPerZone: read(5),
+  loadBalancers: read(50),
 };
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
-const single = { vpcs: 1, elasticIps: 1, natGateways: [{ index: 0 }] };
-const perAz = { vpcs: 1, elasticIps: 2, natGateways: [{ index: 0 }, { index: 1 }] };
+const ownNetwork = { loadBalancers: 0, subnetAddresses: {} };
+const single = { vpcs: 1, elasticIps: 1, natGateways: [{ index: 0 }], ...ownNetwork };
+const perAz = {
+  vpcs: 1,
+  elasticIps: 2,
+  natGateways: [{ index: 0 }, { index: 1 }],
+  ...ownNetwork,
+};
+const shared = {
+  vpcs: 0,
+  elasticIps: 0,
+  natGateways: [],
+  loadBalancers: 1,
+  subnetAddresses: { 'subnet-0a': 9, 'subnet-0c': 2 },
+};
 
 describe('quotaProblems', () => {
   it('finds nothing while there is room, up to the last one', () => {
@@ -51,7 +65,12 @@ describe('quotaProblems', () => {
   });
 
   it('adds up NAT gateways the template puts in the same zone', () => {
-    const needs = { vpcs: 0, elasticIps: 0, natGateways: [{ index: 0 }, { name: 'us-east-1a' }] };
+    const needs = {
+      vpcs: 0,
+      elasticIps: 0,
+      natGateways: [{ index: 0 }, { name: 'us-east-1a' }],
+      ...ownNetwork,
+    };
     const usage = { natGatewaysByZone: { 'us-east-1a': 4 }, zones: ZONES };
     expect(quotaProblems(needs, usage, quotas).problems).toMatchObject([
       { quota: 'natGatewaysPerZone', zone: 'us-east-1a', inUse: 4, needed: 2 },
@@ -87,8 +106,38 @@ describe('quotaProblems', () => {
   it('needs nothing checked for a template without network resources', () => {
     const usage = { vpcs: 99, elasticIps: 99, natGatewaysByZone: {}, zones: ZONES };
     expect(
-      quotaProblems({ vpcs: 0, elasticIps: 0, natGateways: [] }, usage, quotas).problems,
+      quotaProblems({ vpcs: 0, elasticIps: 0, natGateways: [], ...ownNetwork }, usage, quotas)
+        .problems,
     ).toEqual([]);
+  });
+
+  it('in a shared network: the load balancer quota and each subnet’s free addresses, not VPCs', () => {
+    const roomy = { vpcs: 5, loadBalancers: 49, freeAddresses: { 'subnet-0a': 9, 'subnet-0c': 2 } };
+    expect(quotaProblems(shared, roomy, quotas).problems).toEqual([]);
+    const full = {
+      vpcs: 5,
+      loadBalancers: 50,
+      freeAddresses: { 'subnet-0a': 8, 'subnet-0c': 200 },
+    };
+    const { problems } = quotaProblems(shared, full, quotas);
+    expect(problems).toEqual([
+      { quota: 'loadBalancers', zone: undefined, inUse: 50, limit: 50, needed: 1, assumed: false },
+      {
+        quota: 'subnetAddresses',
+        subnet: 'subnet-0a',
+        inUse: 8,
+        limit: 9,
+        needed: 9,
+        assumed: false,
+      },
+    ]);
+    expect(problems.map((p) => formatProblem(p, 'us-east-1'))).toEqual([
+      'Application Load Balancers per Region (L-53DA6B97) in us-east-1: 50 of 50 in use, the environment needs 1 more',
+      'Free IP addresses in subnet subnet-0a: 8 free, the environment needs 9 there (a load balancer needs 8 in each of its subnets, an instance or database instance one each)',
+    ]);
+    expect(new QuotaExceededError('pr-env-shop-pr-7', problems, 'us-east-1').message).toMatch(
+      /would exceed 2 quotas .*; a full subnet of the shared network needs environments closed, or a larger SharedNetworkCidr\.$/,
+    );
   });
 });
 
@@ -100,7 +149,7 @@ describe('QuotaExceededError', () => {
       'eu-west-1',
     );
     expect(error.message).toBe(
-      'Preflight: creating stack "pr-env-shop-pr-7" would exceed a quota of this AWS account: VPCs per Region (L-F678F1CE) in eu-west-1: 5 of 5 in use, the environment needs 1 more. Nothing was created. Delete what is unused (old environments, unattached Elastic IPs, idle VPCs) or request an increase in the Service Quotas console.',
+      'Preflight: creating stack "pr-env-shop-pr-7" would exceed a quota of this AWS account: VPCs per Region (L-F678F1CE) in eu-west-1: 5 of 5 in use, the environment needs 1 more. Nothing was created. Delete what is unused (old environments, unattached Elastic IPs, idle VPCs or load balancers) or request an increase in the Service Quotas console.',
     );
   });
 });

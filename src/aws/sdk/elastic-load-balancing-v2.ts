@@ -1,0 +1,6 @@
+// What pr-env uses of Elastic Load Balancing v2 (the preflight's load balancer count), loaded on
+// first use; importing this module rather than the package keeps only these names in the bundle.
+export {
+  DescribeLoadBalancersCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';

@@ -1,0 +1,108 @@
+/**
+ * Elastic Load Balancing v2, as far as the preflight's count goes: DescribeLoadBalancers over
+ * the simulated stacks' live load balancers, plus extras a test seeds (other teams' load
+ * balancers, which count against the regional quota all the same). The Query protocol, as ELB
+ * speaks it: `<member>` lists, a `Marker`/`NextMarker` page, and a `<ErrorResponse>`.
+ */
+import { isLive } from './changes.js';
+import { QueryError, type QueryParams } from './query-protocol.js';
+import type { StackRecord } from './stack-model.js';
+
+export const ELB_NAMESPACE = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
+
+/** DescribeLoadBalancers' PageSize: 1 to 400, as the API documents it. */
+const PAGE_SIZE_MAX = 400;
+
+interface LoadBalancer {
+  LoadBalancerArn: string;
+  LoadBalancerName: string;
+  Type: 'application' | 'network';
+  Scheme: string;
+  State: { Code: string };
+}
+
+export class ElbService {
+  private readonly extra: LoadBalancer[] = [];
+  private denied = false;
+
+  constructor(
+    private readonly options: { region: string; accountId: string; stacks: () => StackRecord[] },
+  ) {}
+
+  /** Adds load balancers outside any stack. */
+  seed(count: number, type: LoadBalancer['Type'] = 'application'): void {
+    for (let i = 0; i < count; i++) {
+      const name = `other-team-${this.extra.length + 1}`;
+      this.extra.push({
+        LoadBalancerArn: `arn:aws:elasticloadbalancing:${this.options.region}:${this.options.accountId}:loadbalancer/${type === 'application' ? 'app' : 'net'}/${name}/${String(this.extra.length).padStart(16, '0')}`,
+        LoadBalancerName: name,
+        Type: type,
+        Scheme: 'internet-facing',
+        State: { Code: 'active' },
+      });
+    }
+  }
+
+  /** Answers with AccessDenied, as IAM does without elasticloadbalancing:DescribeLoadBalancers. */
+  deny(): void {
+    this.denied = true;
+  }
+
+  loadBalancers(): LoadBalancer[] {
+    const fromStacks = this.options
+      .stacks()
+      .flatMap((s) => [...s.resources.values()])
+      .filter(
+        (r) =>
+          r.type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' &&
+          isLive(r) &&
+          r.status !== 'CREATE_FAILED',
+      )
+      .map((r) => {
+        const arn = r.physicalId ?? '';
+        return {
+          LoadBalancerArn: arn,
+          LoadBalancerName: arn.split('/').at(-2) ?? '',
+          Type: (r.properties.Type === 'network'
+            ? 'network'
+            : 'application') as LoadBalancer['Type'],
+          Scheme: String(r.properties.Scheme ?? 'internet-facing'),
+          State: { Code: 'active' },
+        };
+      });
+    return [...this.extra, ...fromStacks];
+  }
+
+  handle(params: QueryParams): Record<string, unknown> {
+    if (params.action !== 'DescribeLoadBalancers') {
+      throw new QueryError(
+        'InvalidAction',
+        `The action ${params.action} is not valid for this web service.`,
+      );
+    }
+    if (this.denied) {
+      throw new QueryError(
+        'AccessDenied',
+        `User: arn:aws:sts::${this.options.accountId}:assumed-role/pr-env-deploy/GitHubActions is not authorized to perform: elasticloadbalancing:DescribeLoadBalancers because no identity-based policy allows the elasticloadbalancing:DescribeLoadBalancers action`,
+        403,
+      );
+    }
+    const size = params.number('PageSize') ?? PAGE_SIZE_MAX;
+    if (size < 1 || size > PAGE_SIZE_MAX) {
+      throw new QueryError(
+        'ValidationError',
+        `1 validation error detected: Value '${size}' at 'pageSize' failed to satisfy constraint: Member must have value ${size < 1 ? 'greater than or equal to 1' : `less than or equal to ${PAGE_SIZE_MAX}`}`,
+      );
+    }
+    const all = this.loadBalancers();
+    const start = Number(params.string('Marker') ?? 0);
+    if (!Number.isInteger(start) || start < 0 || start > all.length) {
+      throw new QueryError('ValidationError', 'Invalid value for marker');
+    }
+    const end = start + size;
+    return {
+      LoadBalancers: all.slice(start, end),
+      NextMarker: end < all.length ? String(end) : undefined,
+    };
+  }
+}
