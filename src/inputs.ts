@@ -47,6 +47,8 @@ export interface Settings {
   ttlHours: number;
   /** The sweeper puts an environment to sleep after this many hours without a push; 0 = never. */
   sleepAfterHours: number;
+  /** The sweeper puts an environment to sleep after this many minutes without a visit; 0 = never. */
+  sleepAfterIdleMinutes: number;
   requireLabel?: string;
   comment: boolean;
   deployment: boolean;
@@ -301,6 +303,11 @@ export function getSettings(
     timeoutMinutes: parsed('timeout-minutes', (raw) => parseNumber(raw || '60', { min: 0.01 }), 60),
     ttlHours: parsed('ttl-hours', (raw) => parseNumber(raw || '72', { min: 0 }), 72),
     sleepAfterHours: parsed('sleep-after-hours', (raw) => parseNumber(raw || '0', { min: 0 }), 0),
+    sleepAfterIdleMinutes: parsed(
+      'sleep-after-idle-minutes',
+      (raw) => parseNumber(raw || '0', { min: 0 }),
+      0,
+    ),
     requireLabel: read('require-label') || undefined,
     comment: parsed('comment', (raw) => parseBoolean(raw || 'true'), true),
     deployment: parsed('deployment', (raw) => parseBoolean(raw || 'true'), true),

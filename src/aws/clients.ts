@@ -1,4 +1,5 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -36,6 +37,8 @@ export interface AwsClients {
   ecr(): Promise<ECRClient>;
   /** Only to run the scrub (scrub-sql) on the environment's bastion. */
   ssm(): Promise<SSMClient>;
+  /** Only for the sweeper's look at a load balancer's requests (sleep-after-idle-minutes). */
+  cloudWatch(): Promise<CloudWatchClient>;
 }
 
 // Many PRs polling at once draw "Rate exceeded": ten attempts with jittered backoff ride out a
@@ -112,6 +115,10 @@ export function createAwsClients(region: string, env: NodeJS.ProcessEnv = proces
     ecr: lazy(async () => {
       const { ECRClient } = await import('./sdk/ecr.js');
       return new ECRClient(common);
+    }),
+    cloudWatch: lazy(async () => {
+      const { CloudWatchClient } = await import('./sdk/cloudwatch.js');
+      return new CloudWatchClient(common);
     }),
     ssm: lazy(async () => {
       const { SSMClient } = await import('./sdk/ssm.js');

@@ -5,7 +5,9 @@ import type { RunReport, SweepEntry } from '../report/report.js';
 import { outputsOf } from '../stack/describe.js';
 import type { RunContext } from './context.js';
 import { describeInto, restopDatabase, sleepEnvironment, SleepVetoedError } from './sleep.js';
-import { idleReason } from './sleep-state.js';
+import { requestCount } from '../traffic/requests.js';
+import { idleWindowOpen, trafficIdleReason } from './sleep-idle.js';
+import { activeSince, idleReason } from './sleep-state.js';
 
 /** An environment the sweeper keeps, whose PR is open: it may still be put to sleep. */
 export interface KeptEnvironment {
@@ -32,12 +34,39 @@ function prReport(context: RunContext, pr: number, stack: Stack, note: string): 
   };
 }
 
+/**
+ * Why the environment should sleep, as of `at`: no push for sleep-after-hours, else no visit for
+ * sleep-after-idle-minutes (its load balancer's requests, read from CloudWatch only then).
+ */
+async function whyIdle(context: RunContext, stack: Stack, at: Date): Promise<string | undefined> {
+  const { sleepAfterHours, sleepAfterIdleMinutes: minutes } = context.settings;
+  const byPushes = idleReason(stack, at, sleepAfterHours);
+  if (byPushes || !idleWindowOpen(stack, at, minutes)) return byPushes;
+  const balancer = outputsOf(stack).LoadBalancerFullName;
+  if (!balancer) {
+    core.warning(
+      `Sweep: "${stack.StackName}" has no LoadBalancerFullName output, so its visits cannot be counted: kept awake (sleep-after-idle-minutes needs the bundled template's output, from a deploy of this version)`,
+    );
+    return undefined;
+  }
+  let requests: number | undefined;
+  try {
+    const from = new Date(at.getTime() - minutes * 60_000);
+    requests = await requestCount(await context.aws.cloudWatch(), balancer, from, at);
+  } catch (error) {
+    core.warning(
+      `Sweep: could not read the requests of "${stack.StackName}" from CloudWatch (cloudwatch:GetMetricData): ${errorMessage(error)}. Kept awake.`,
+    );
+  }
+  return trafficIdleReason(stack, at, minutes, requests);
+}
+
 /** One environment's rest: put to sleep when idle, or its restarted database stopped again. */
 async function rest(context: RunContext, { stack, pr, entry }: KeptEnvironment): Promise<void> {
   // Idle as of the sweep's start, when the stacks were listed: the deletions before this can
   // take minutes, and what was decided then should not drift with them.
   const at = context.report.startedAt;
-  const idle = idleReason(stack, at, context.settings.sleepAfterHours);
+  const idle = await whyIdle(context, stack, at);
   let report: RunReport | undefined;
   try {
     if (idle) {
@@ -45,9 +74,10 @@ async function rest(context: RunContext, { stack, pr, entry }: KeptEnvironment):
       report = prReport(context, pr, stack, `Put to sleep by the sweeper: ${idle}.`);
       await sleepEnvironment(context, pr, report, {
         name: stack.StackName,
-        // The stacks were listed before the deletions ran: a push since then keeps it awake.
+        // The stacks were listed before the deletions ran: a push or a wake since then (the
+        // idle clock restarted) keeps it awake.
         veto: (current) =>
-          idleReason(current, at, context.settings.sleepAfterHours)
+          activeSince(current)?.getTime() === activeSince(stack)?.getTime()
             ? undefined
             : 'it had a push or a wake since the sweep began',
       });
@@ -86,7 +116,8 @@ async function rest(context: RunContext, { stack, pr, entry }: KeptEnvironment):
 
 /**
  * The sweeper's part in sleep, for environments it keeps whose PR is open: with sleep-after-hours
- * set, one with no push (or wake) for that long is put to sleep; one asleep whose database AWS
+ * set, one with no push (or wake) for that long is put to sleep, and with sleep-after-idle-minutes,
+ * one whose load balancer served no request for that long; one asleep whose database AWS
  * started again (it does, after 7 days stopped) has it stopped again. Each change is written to
  * the PR's comment. One at a time: each is a stack update, and none is urgent.
  */

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { CloudFormationService } from './cloudformation.js';
 import { Ec2Service } from './ec2.js';
 import { ElbService } from './elbv2.js';
+import { CloudWatchService } from './cloudwatch.js';
 import { EcrService } from './ecr.js';
 import { CallFaults, ResourceFaults } from './faults.js';
 import { KmsService, type KmsKey, type KmsKeySeed } from './kms.js';
@@ -106,6 +107,8 @@ export class AwsSimulator {
   readonly ec2: Ec2Service;
   /** DescribeLoadBalancers over the stacks' load balancers plus `elb.seed(n)`; `elb.deny()`. */
   readonly elb: ElbService;
+  /** GetMetricData of a load balancer's RequestCount: `cloudWatch.recordRequests(name, at)`. */
+  readonly cloudWatch: CloudWatchService;
   /** GetServiceQuota from the `quotas` option, and `serviceQuotas.deny()`. */
   readonly serviceQuotas: ServiceQuotasService;
   /** ECR's DescribeImages: `ecr.pushImage(repository, tag, digest?)`. */
@@ -127,6 +130,7 @@ export class AwsSimulator {
     this.calls = services.calls;
     this.ec2 = services.ec2;
     this.elb = services.elb;
+    this.cloudWatch = services.cloudWatch;
     this.serviceQuotas = services.serviceQuotas;
     this.ecr = services.ecr;
     this.ssm = services.ssm;
@@ -180,6 +184,7 @@ export class AwsSimulator {
       s3,
       ec2: new Ec2Service({ region, accountId, stacks, quotas }),
       elb: new ElbService({ region, accountId, stacks }),
+      cloudWatch: new CloudWatchService({ accountId }),
       serviceQuotas: new ServiceQuotasService({ region, accountId, quotas }),
       kms,
       accountId,

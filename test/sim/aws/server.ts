@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CFN_NAMESPACE, type CloudFormationService } from './cloudformation.js';
+import type { CloudWatchService } from './cloudwatch.js';
 import { Ec2Error, ec2ErrorReply, type Ec2Service } from './ec2.js';
 import { ELB_NAMESPACE, type ElbService } from './elbv2.js';
 import type { CallFaults } from './faults.js';
@@ -32,10 +33,12 @@ export type Service =
   | 'sts'
   | 'ecr'
   | 'ssm'
-  | 'elasticloadbalancing';
+  | 'elasticloadbalancing'
+  | 'monitoring';
 const SERVICES: readonly string[] = [
   'cloudformation',
   'elasticloadbalancing',
+  'monitoring',
   'rds',
   's3',
   'ec2',
@@ -45,9 +48,12 @@ const SERVICES: readonly string[] = [
   'ecr',
   'ssm',
 ];
-/** The services that speak JSON 1.1 (the action in X-Amz-Target, the input in the body). */
-type JsonService = 'servicequotas' | 'kms' | 'ecr' | 'ssm';
-const JSON_SERVICES: readonly string[] = ['servicequotas', 'kms', 'ecr', 'ssm'];
+/**
+ * The services that speak AWS JSON (the action in X-Amz-Target, the input in the body): 1.1, and
+ * 1.0 for CloudWatch (signed as `monitoring`).
+ */
+type JsonService = 'servicequotas' | 'kms' | 'ecr' | 'ssm' | 'monitoring';
+const JSON_SERVICES: readonly string[] = ['servicequotas', 'kms', 'ecr', 'ssm', 'monitoring'];
 
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
@@ -69,6 +75,7 @@ export interface Services {
   s3: S3Service;
   ec2: Ec2Service;
   elb: ElbService;
+  cloudWatch: CloudWatchService;
   serviceQuotas: ServiceQuotasService;
   kms: KmsService;
   ecr: EcrService;
@@ -210,7 +217,13 @@ async function serveJson(
   } catch {
     // Answered as a failed call below, by the service.
   }
-  const call: CallRecord = { service, action, params, time: new Date() };
+  const call: CallRecord = {
+    service,
+    action,
+    params,
+    time: new Date(),
+    accessKeyId: accessKeyOf(req, new URL(req.url ?? '/', 'http://127.0.0.1')),
+  };
   services.calls.push(call);
   await services.faults.waitWhileHung(service, action);
   let reply: JsonReply;
@@ -223,6 +236,7 @@ async function serveJson(
       ecr: services.ecr,
       ssm: services.ssm,
       servicequotas: services.serviceQuotas,
+      monitoring: services.cloudWatch,
     }[service];
     reply = handler.handle(target, body.toString('utf8'));
   }

@@ -137,6 +137,7 @@ function requestsFor(action: string, stack: string): Request[] {
     // The preflight's reads: neither EC2's nor ELB's Describe* nor GetServiceQuota names a
     // resource.
     case 'elasticloadbalancing:DescribeLoadBalancers':
+    case 'cloudwatch:GetMetricData':
     case 'ec2:DescribeAccountAttributes':
     case 'ec2:DescribeAddresses':
     case 'ec2:DescribeAvailabilityZones':
@@ -194,6 +195,10 @@ async function awsCallsInSource(): Promise<string[]> {
     sts: { pkg: '@aws-sdk/client-sts', exports: await import('@aws-sdk/client-sts') },
     ecr: { pkg: '@aws-sdk/client-ecr', exports: await import('@aws-sdk/client-ecr') },
     ssm: { pkg: '@aws-sdk/client-ssm', exports: await import('@aws-sdk/client-ssm') },
+    cloudwatch: {
+      pkg: '@aws-sdk/client-cloudwatch',
+      exports: await import('@aws-sdk/client-cloudwatch'),
+    },
     elasticloadbalancing: {
       pkg: '@aws-sdk/client-elastic-load-balancing-v2',
       exports: await import('@aws-sdk/client-elastic-load-balancing-v2'),
@@ -342,6 +347,7 @@ describe('the deploy role allows nothing else', () => {
         'ec2:describesubnets',
         'ec2:describevpcs',
         'elasticloadbalancing:describeloadbalancers',
+        'cloudwatch:getmetricdata',
         'servicequotas:getservicequota',
       ].sort(),
     );
@@ -363,6 +369,7 @@ describe('the deploy role allows nothing else', () => {
         'ec2:DescribeSubnets',
         'ec2:DescribeVpcs',
         'elasticloadbalancing:DescribeLoadBalancers',
+        'cloudwatch:GetMetricData',
         'servicequotas:GetServiceQuota',
         'ssm:GetCommandInvocation',
       ].sort(),

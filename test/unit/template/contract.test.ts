@@ -25,6 +25,7 @@ const ACTION_PARAMETERS = [
 const OUTPUTS = [
   'EnvironmentUrl',
   'LoadBalancerDnsName',
+  'LoadBalancerFullName',
   'BastionInstanceId',
   'DBClusterEndpoint',
   'DBReaderEndpoint',

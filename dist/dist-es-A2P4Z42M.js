@@ -1,2 +1,0 @@
-import { createRequire as __prEnvCreateRequire } from 'node:module'; const require = __prEnvCreateRequire(import.meta.url);
-import{a,b,c,d,e,f,g}from"./chunk-HT5D2F4J.js";import"./chunk-MMCXCUFR.js";import"./chunk-YFYJEA2O.js";import"./chunk-6OIEGHIT.js";import"./chunk-XXP5IWGZ.js";import"./chunk-UXFPCL6M.js";import"./chunk-ZGTBHUDI.js";import"./chunk-4HQKGTP6.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};

@@ -1,0 +1,2 @@
+import { createRequire as __prEnvCreateRequire } from 'node:module'; const require = __prEnvCreateRequire(import.meta.url);
+import{a,b,c,d,e,f,g}from"./chunk-ABQB67CL.js";import"./chunk-R6JXBRN3.js";import"./chunk-VSALD2YT.js";import"./chunk-6OIEGHIT.js";import"./chunk-AUTFEL4U.js";import"./chunk-UXFPCL6M.js";import"./chunk-ZGTBHUDI.js";import"./chunk-4HQKGTP6.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};
