@@ -117,6 +117,11 @@ export async function runAction(world: World, options: RunOptions): Promise<Acti
   }
 }
 
+/** The `::warning` lines of a run, as printed. */
+export function warnings(run: { stdout: string }): string[] {
+  return run.stdout.split('\n').filter((line) => line.startsWith('::warning'));
+}
+
 /** The `::error::` lines of a run, decoded. */
 export function errors(run: ActionRun): string[] {
   return run.stdout

@@ -13,6 +13,7 @@ import {
   OWNER,
   REPO,
   errors,
+  warnings,
   runAction,
   sha,
   stackOf,
@@ -84,8 +85,6 @@ const shown = (run: { stdout: string }) =>
     .split('\n')
     .filter((line) => !line.startsWith('::add-mask::'))
     .join('\n');
-const warnings = (run: { stdout: string }) =>
-  run.stdout.split('\n').filter((line) => line.startsWith('::warning'));
 
 describe('notify-webhook-url', () => {
   it('posts one "ready" message for a create, with the PR, its title and the URL', async () => {

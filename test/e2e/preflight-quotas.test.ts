@@ -9,10 +9,10 @@ import {
   OWNER,
   REPO,
   errors,
+  warnings,
   runAction,
   sha,
   startWorld,
-  type ActionRun,
   type World,
   stackOf,
 } from './harness.js';
@@ -51,8 +51,6 @@ const comment = (pr: number) => world.gh.comments(OWNER, REPO, pr)[0]?.body ?? '
 /** CloudFormation calls that would start a stack: none may happen when preflight says no. */
 const creates = () =>
   world.aws.calls.filter((c) => /^(CreateChangeSet|CreateStack|ExecuteChangeSet)$/.test(c.action));
-const warnings = (run: ActionRun) =>
-  run.stdout.split('\n').filter((line) => line.startsWith('::warning'));
 
 describe('preflight before a create', () => {
   it('stops at a full Elastic IP quota and a full zone, naming each quota and count', async () => {

@@ -12,6 +12,7 @@ import {
   OWNER,
   REPO,
   errors,
+  warnings,
   runAction,
   sha,
   stackOf,
@@ -35,8 +36,6 @@ const SUBNETS = [
 ];
 /** A load balancer quota with room for this file's environments and a few more. */
 const LOAD_BALANCER_QUOTA = 10;
-const warnings = (run: { stdout: string }) =>
-  run.stdout.split('\n').filter((line) => line.startsWith('::warning'));
 
 let world: World;
 beforeAll(async () => {
