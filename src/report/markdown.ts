@@ -2,6 +2,7 @@ import { describeBuild } from '../app/build.js';
 import { formatRootCause } from '../stack/root-cause.js';
 import { connectionSection, databaseLine, formatAge } from './database-markdown.js';
 import { scrubLine, scrubWarning } from './scrub-markdown.js';
+import { observeFacts } from './observe-markdown.js';
 import { environmentSection, lifecycleHeadline } from './cost-markdown.js';
 import { progressMarkdown } from './progress.js';
 import type { PlannedChange } from '../stack/plan.js';
@@ -66,6 +67,8 @@ function facts(report: RunReport): [string, string | undefined][] {
     ['Scrub', scrubLine(report)],
     ['Version', report.headSha ? code(report.headSha.slice(0, 12)) : undefined],
     ['Build', report.build && describeBuild(report.build)],
+    // A destroyed environment's log group and dashboard went with it.
+    ...(report.intent === 'destroy' ? [] : observeFacts(report.outputs, report.stackId)),
     ['Duration', formatDuration(report.finishedAt.getTime() - report.startedAt.getTime())],
     ['Run', report.runUrl ? `[workflow run](${report.runUrl})` : undefined],
     ['Updated', report.finishedAt.toISOString().replace(/\.\d{3}Z$/, 'Z')],

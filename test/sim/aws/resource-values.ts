@@ -70,6 +70,7 @@ const NAMED: Record<string, { prop: string; lower?: boolean; max?: number }> = {
   'AWS::RDS::DBClusterParameterGroup': { prop: 'DBClusterParameterGroupName', lower: true },
   'AWS::RDS::DBParameterGroup': { prop: 'DBParameterGroupName', lower: true },
   'AWS::Logs::LogGroup': { prop: 'LogGroupName', max: 512 },
+  'AWS::CloudWatch::Dashboard': { prop: 'DashboardName', max: 255 },
   'AWS::SSM::Parameter': { prop: 'Name', max: 1011 },
   'AWS::AutoScaling::AutoScalingGroup': { prop: 'AutoScalingGroupName', max: 255 },
   'AWS::Lambda::Function': { prop: 'FunctionName', max: 64 },

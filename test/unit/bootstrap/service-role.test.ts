@@ -48,6 +48,7 @@ const onSecret = (...actions: string[]): Request[] =>
   actions.map((action) => ({ action, resource: SECRET }));
 const onProfile = (...actions: string[]): Request[] =>
   actions.map((action) => ({ action, resource: INSTANCE_PROFILE }));
+const LOG_GROUP = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/pr-env/pr-env-shop-pr-7/app:*`;
 const passToEc2: Request = {
   action: 'iam:PassRole',
   resource: INSTANCE_ROLE,
@@ -167,6 +168,24 @@ const CALLS_BY_TYPE: Record<string, Request[]> = {
   // A handle nothing signals: what the web tier waits for in a network of its own (NetworkReady).
   // CloudFormation keeps it itself and calls no other service for it.
   'AWS::CloudFormation::WaitConditionHandle': [],
+  'AWS::Logs::LogGroup': [
+    ...[
+      'logs:CreateLogGroup',
+      'logs:PutRetentionPolicy',
+      'logs:TagResource',
+      'logs:ListTagsForResource',
+      'logs:DeleteLogGroup',
+    ].map((action) => ({ action, resource: LOG_GROUP })),
+    { action: 'logs:DescribeLogGroups', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:*` },
+  ],
+  'AWS::CloudWatch::Dashboard': [
+    'cloudwatch:PutDashboard',
+    'cloudwatch:GetDashboard',
+    'cloudwatch:DeleteDashboards',
+  ].map((action) => ({
+    action,
+    resource: `arn:aws:cloudwatch::${ACCOUNT}:dashboard/pr-env-shop-pr-7`,
+  })),
   // A policy of its own on the instance role.
   'AWS::IAM::Policy': onRole('iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy'),
   'AWS::IAM::InstanceProfile': onProfile(

@@ -332,3 +332,26 @@ describe('the database in the comment', () => {
     expect(text).toContain('| **URL** | http://lb.eu-west-1.elb.amazonaws.com |');
   });
 });
+
+const OBSERVE = {
+  LogGroupName: '/pr-env/pr-env-shop-pr-12/app',
+  DashboardName: 'pr-env-shop-pr-12',
+};
+
+describe('the report: logs and metrics', () => {
+  it('shows the logs, the tail command and the dashboard', () => {
+    const text = renderReport(report({ outputs: OBSERVE }));
+    expect(text).toContain(
+      '| **Logs** | [/pr-env/pr-env-shop-pr-12/app](https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Fpr-env$252Fpr-env-shop-pr-12$252Fapp) · `aws logs tail /pr-env/pr-env-shop-pr-12/app --follow --region eu-west-1` |',
+    );
+    expect(text).toContain(
+      '| **Metrics** | [dashboard pr-env-shop-pr-12](https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/pr-env-shop-pr-12) |',
+    );
+  });
+
+  it('leaves them out once the environment is destroyed', () => {
+    const text = renderReport(report({ intent: 'destroy', operation: 'delete', outputs: OBSERVE }));
+    expect(text).not.toContain('**Logs**');
+    expect(text).not.toContain('**Metrics**');
+  });
+});

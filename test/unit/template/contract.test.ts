@@ -33,6 +33,8 @@ const OUTPUTS = [
   'DBSecretArn',
   'VpcId',
   'AutoScalingGroupName',
+  'LogGroupName',
+  'DashboardName',
   'DBScrub',
 ];
 

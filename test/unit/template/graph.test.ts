@@ -65,6 +65,7 @@ describe('the web tier does not wait for the database: the URL comes before the 
         'InstanceRole',
         'InstanceProfile',
         'InstanceDatabaseSecretPolicy',
+        'InstanceLogsPolicy',
         'BastionRole',
         'BastionInstanceProfile',
       ].sort(),
