@@ -65,6 +65,7 @@ function facts(report: RunReport): [string, string | undefined][] {
     ],
     ['Database', databaseLine(report)],
     ['Scrub', scrubLine(report)],
+    ['Woken', report.wokeOnVisit && `by a visit to its URL at ${report.wokeOnVisit}`],
     ['Version', report.headSha ? code(report.headSha.slice(0, 12)) : undefined],
     ['Build', report.build && describeBuild(report.build)],
     // A destroyed environment's log group and dashboard went with it.

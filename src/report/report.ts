@@ -53,6 +53,8 @@ export interface RunReport {
   scrub?: ScrubReport;
   /** A deploy (a push) found the environment asleep and woke it. */
   wokeForDeploy?: boolean;
+  /** When a visit to the sleeping URL woke the environment, since the action's last update. */
+  wokeOnVisit?: string;
 }
 
 export interface EnvironmentState {

@@ -18,7 +18,7 @@ import {
 } from '../scrub/state.js';
 import { isoSeconds } from './sleep-state.js';
 import { clusterPollMs } from './sleep-deploy.js';
-import { stackClusters } from './sleep-cluster.js';
+import { stackClusters } from '../stack/clusters.js';
 import type { RunContext } from './context.js';
 
 /**

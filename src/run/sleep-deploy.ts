@@ -3,7 +3,8 @@ import type { Stack } from '@aws-sdk/client-cloudformation';
 import type { PullRequestInfo } from '../github/event.js';
 import type { DeployPlan } from '../stack/deploy.js';
 import type { RunContext } from './context.js';
-import { startClusters, stackClusters } from './sleep-cluster.js';
+import { stackClusters } from '../stack/clusters.js';
+import { startClusters } from './sleep-cluster.js';
 import { deployPlanFor, sleepStateOf } from './sleep-state.js';
 
 /** How often a wake polls a starting cluster at first (the simulator's tests shorten it). */
@@ -35,6 +36,7 @@ export function sleepAwareDeploy(
   plan: (existing: Stack | undefined) => Promise<DeployPlan>,
 ): (existing: Stack | undefined) => Promise<DeployPlan> {
   return async (existing) => {
+    if (existing) context.report.wokeOnVisit = sleepStateOf(existing).wokeOnVisit;
     if (existing && sleepStateOf(existing).asleep) {
       core.info(`Stack "${existing.StackName}" is asleep: waking it for this deploy`);
       context.report.wokeForDeploy = true;

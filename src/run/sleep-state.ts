@@ -9,12 +9,15 @@ import { parametersOf, tagsOf } from '../stack/describe.js';
  * - `pr-env:state` is `asleep` while the environment sleeps, and absent otherwise;
  * - `pr-env:awake-capacity` keeps the web tier's capacity parameters to wake back to;
  * - `pr-env:active-at` is when the environment last saw a push (a new head deployed) or a wake:
- *   the sweeper's idle clock (sleep-after-hours).
+ *   the sweeper's idle clock (sleep-after-hours);
+ * - `pr-env:woke-on-visit` is when a visit to the sleeping URL woke it (the wake page's function),
+ *   until the action's next update of the stack, whose report tells of it (and whose tags drop it).
  */
 export const SLEEP_TAG = {
   state: 'pr-env:state',
   awakeCapacity: 'pr-env:awake-capacity',
   activeAt: 'pr-env:active-at',
+  wokeOnVisit: 'pr-env:woke-on-visit',
 } as const;
 
 /** The template parameters sleep sets to 0: the bundled template's Auto Scaling group capacity. */
@@ -25,6 +28,8 @@ export interface SleepState {
   /** The capacity parameters to wake to (empty when none were remembered). */
   awakeCapacity: Record<string, string>;
   activeAt?: string;
+  /** When a visit woke it, since the action last updated the stack. */
+  wokeOnVisit?: string;
   expiresAt?: string;
   headSha?: string;
 }
@@ -62,6 +67,7 @@ export function sleepStateOf(stack: Stack): SleepState {
     asleep: tags[SLEEP_TAG.state] === 'asleep',
     awakeCapacity: parseCapacity(tags[SLEEP_TAG.awakeCapacity]),
     activeAt: tags[SLEEP_TAG.activeAt] || undefined,
+    wokeOnVisit: tags[SLEEP_TAG.wokeOnVisit] || undefined,
     expiresAt: tags[TAG.expiresAt] || undefined,
     headSha: tags[TAG.headSha] || undefined,
   };

@@ -19,7 +19,8 @@ import { isInProgress, nextStep } from '../stack/status.js';
 import { checkOverrides, checkTemplateSize, loadTemplate } from '../template/render.js';
 import { stackTarget, type RunContext } from './context.js';
 import { planBuilder } from './deploy.js';
-import { stackClusters, stopClusters } from './sleep-cluster.js';
+import { stackClusters } from '../stack/clusters.js';
+import { stopClusters } from './sleep-cluster.js';
 import { wakeDatabase } from './sleep-deploy.js';
 import {
   asleepPlan,
@@ -85,6 +86,7 @@ async function existingEnvironment(
     );
   }
   assertOwnedBy(stack, target.owner);
+  context.report.wokeOnVisit = sleepStateOf(stack).wokeOnVisit;
   const step = nextStep(stack.StackStatus, 'deploy');
   if (step !== 'update' && step !== 'wait') {
     throw new Error(

@@ -168,6 +168,29 @@ describe('sleep and wake', () => {
     expect(sticky()).toContain('**awake**');
   });
 
+  it('the next run reports a wake a visit caused, once', async () => {
+    world.aws.setStackTags(STACK, { 'pr-env:woke-on-visit': '2026-12-03T16:00:00Z' });
+    const push = (n: number) => {
+      world.gh.updatePullRequest({ owner: OWNER, repo: REPO, number: PR, headSha: sha(n) });
+      return runAction(world, {
+        eventName: 'pull_request_target',
+        payload: pullRequestEvent('synchronize', {
+          owner: OWNER,
+          repo: REPO,
+          number: PR,
+          headSha: sha(n),
+        }),
+        inputs: INPUTS,
+      });
+    };
+    expect(errors(await push(512))).toEqual([]);
+    expect(sticky()).toContain('| **Woken** | by a visit to its URL at 2026-12-03T16:00:00Z |');
+    // The action's update writes its own tags: the record of the visit is gone.
+    expect(stack()?.tags).not.toHaveProperty('pr-env:woke-on-visit');
+    expect(errors(await push(513))).toEqual([]);
+    expect(sticky()).not.toContain('**Woken**');
+  });
+
   it('refuses to stop a cluster whose tags do not name this stack, changing nothing', async () => {
     const cluster = world.aws.cluster(clusterId)!;
     const real = cluster.tags['aws:cloudformation:stack-id']!;

@@ -287,6 +287,17 @@ export class AwsSimulator {
     }
   }
 
+  /**
+   * Sets tags on a stack as an update from outside the action leaves them (the wake page's
+   * function): the tags only, no operation or event.
+   */
+  setStackTags(nameOrId: string, tags: Record<string, string>): void {
+    const stack = this.record(nameOrId);
+    if (!stack) throw new Error(`sim: no stack "${nameOrId}"`);
+    const kept = stack.tags.filter((t) => !Object.hasOwn(tags, t.Key ?? ''));
+    stack.tags = [...kept, ...Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))];
+  }
+
   private record(nameOrId: string): StackRecord | undefined {
     return this.services.cloudformation.findStack(nameOrId);
   }

@@ -172,8 +172,9 @@ async function awsCallsInSource(): Promise<string[]> {
       const full = path.join(dir, entry.name);
       // src/share/ runs in production's account as its own function, with its own role
       // (templates/production-share.yml, test/unit/share/template.test.ts): not the action's.
+      // src/wake/ is the wake page's function, in the environment with a role of its own.
       if (entry.isDirectory()) {
-        if (full !== path.join(root, 'share')) walk(full);
+        if (full !== path.join(root, 'share') && full !== path.join(root, 'wake')) walk(full);
       } else if (entry.name.endsWith('.ts')) files.push(full);
     }
   };

@@ -355,3 +355,12 @@ describe('the report: logs and metrics', () => {
     expect(text).not.toContain('**Metrics**');
   });
 });
+
+describe('the report: a wake a visit caused', () => {
+  it('says when a visit woke the environment', () => {
+    expect(renderReport(report({ wokeOnVisit: '2026-12-03T16:00:00Z' }))).toContain(
+      '| **Woken** | by a visit to its URL at 2026-12-03T16:00:00Z |',
+    );
+    expect(renderReport(report())).not.toContain('**Woken**');
+  });
+});
