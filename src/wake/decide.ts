@@ -1,6 +1,12 @@
 import type { Parameter, Stack, UpdateStackCommandInput } from '@aws-sdk/client-cloudformation';
 import type { StackCluster } from '../stack/clusters.js';
-import { isoSeconds, SLEEP_TAG, sleepStateOf, withTags } from '../run/sleep-state.js';
+import {
+  CAPACITY_PARAMETERS,
+  isoSeconds,
+  SLEEP_TAG,
+  sleepStateOf,
+  withTags,
+} from '../run/sleep-state.js';
 
 /**
  * A visit to a sleeping environment's URL wakes it the way `/pr-env wake` does, one step per
@@ -38,7 +44,7 @@ export function wakeUpdate(stack: Stack, now: Date): UpdateStackCommandInput {
     const key = p.ParameterKey ?? '';
     if (restore[key] !== undefined) return [{ ParameterKey: key, ParameterValue: restore[key] }];
     // Asleep capacity without a remembered one: leave it to the template's default.
-    if (key === 'MinSize' || key === 'DesiredCapacity') return [];
+    if ((CAPACITY_PARAMETERS as readonly string[]).includes(key)) return [];
     return [{ ParameterKey: key, UsePreviousValue: true }];
   });
   return {
