@@ -224,30 +224,3 @@ function formatHours(hours: number): string {
   if (hours >= 1 / 60) return `${Math.round(hours * 60)} min`;
   return `${Math.round(hours * 3600)} s`;
 }
-
-/**
- * Why a DB cluster is not this stack's, or undefined when its tags show it is: CloudFormation's
- * own `aws:cloudformation:stack-id` tag naming the stack, or, where CloudFormation did not add
- * its tags (it has been known to skip them on clusters), the stack-level pr-env ownership tags it
- * propagates. A tag naming another stack always refuses. Pure.
- */
-export function clusterOwnershipProblem(
-  clusterTags: Record<string, string>,
-  stack: Stack,
-): string | undefined {
-  const stackId = clusterTags['aws:cloudformation:stack-id'];
-  const stackName = clusterTags['aws:cloudformation:stack-name'];
-  if (stackId !== undefined || stackName !== undefined) {
-    if (stackId === stack.StackId || (stackId === undefined && stackName === stack.StackName)) {
-      return undefined;
-    }
-    return `its tags name the stack "${stackId ?? stackName}", not "${stack.StackId}"`;
-  }
-  const own = tagsOf(stack);
-  const matches = [TAG.repository, TAG.pullRequest].every(
-    (key) => own[key] !== undefined && clusterTags[key] === own[key],
-  );
-  return matches
-    ? undefined
-    : `it carries neither aws:cloudformation:stack-id nor this stack's ${TAG.repository} and ${TAG.pullRequest} tags`;
-}

@@ -4,12 +4,12 @@ import type { DeployPlan } from '../../../src/stack/deploy.js';
 import {
   asleepPlan,
   awakePlan,
-  clusterOwnershipProblem,
   deployPlanFor,
   idleReason,
   parseCapacity,
   unchangedStatePlan,
 } from '../../../src/run/sleep-state.js';
+import { clusterOwnershipProblem } from '../../../src/stack/clusters.js';
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/pr-env-shop-pr-7/abc';
 const now = new Date('2026-11-23T12:00:00Z');
