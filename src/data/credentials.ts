@@ -1,3 +1,5 @@
+import { shellQuoted } from '../shell.js';
+
 /**
  * The environment's own credentials: its cluster has a master password of its own, generated into
  * a Secrets Manager secret the stack owns (production's password no longer opens it). pr-env never
@@ -20,11 +22,6 @@ export interface ConnectionHelp {
   localPort?: string;
 }
 
-/** Shell-safe as written: the values come from stack outputs, but a comment is copied into shells. */
-function quoted(value: string): string {
-  return /^[A-Za-z0-9:/._,=@+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
 /** The region in an ARN (`arn:aws:secretsmanager:us-east-1:…`) or an RDS endpoint. */
 function regionOf(secretArn: string | undefined, host: string | undefined): string | undefined {
   const fromArn = secretArn?.startsWith('arn:') ? secretArn.split(':')[3] : undefined;
@@ -39,13 +36,13 @@ export function connectionHelp(outputs: Record<string, string>): ConnectionHelp 
   const host = outputs[CONNECTION_OUTPUTS.host];
   const port = outputs[CONNECTION_OUTPUTS.port];
   const region = regionOf(secret, host);
-  const inRegion = region ? [`--region ${quoted(region)}`] : [];
+  const inRegion = region ? [`--region ${shellQuoted(region)}`] : [];
   const help: ConnectionHelp = {};
   if (secret) {
     help.password = [
       'aws secretsmanager get-secret-value',
       ...inRegion,
-      `--secret-id ${quoted(secret)}`,
+      `--secret-id ${shellQuoted(secret)}`,
       '--query SecretString --output text',
     ].join(' ');
   }
@@ -54,9 +51,9 @@ export function connectionHelp(outputs: Record<string, string>): ConnectionHelp 
     help.tunnel = [
       'aws ssm start-session',
       ...inRegion,
-      `--target ${quoted(bastion)}`,
+      `--target ${shellQuoted(bastion)}`,
       '--document-name AWS-StartPortForwardingSessionToRemoteHost',
-      `--parameters ${quoted(`host=${host},portNumber=${port},localPortNumber=${port}`)}`,
+      `--parameters ${shellQuoted(`host=${host},portNumber=${port},localPortNumber=${port}`)}`,
     ].join(' ');
   }
   return help;

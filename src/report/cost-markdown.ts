@@ -1,12 +1,9 @@
+import { code } from './inline.js';
 import type { CostEstimate } from '../cost/estimate.js';
 import type { RunReport } from './report.js';
 
 // The comment's lines about the environment itself: awake or asleep, its expiry, its cost, and the
 // command that last moved it. Kept apart from markdown.ts, which reports the run.
-
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
 
 /** `$0.2589`: hourly figures need four places to be told apart. */
 export function formatHourly(usd: number): string {

@@ -1,13 +1,10 @@
+import { code } from './inline.js';
 import { connectionHelp } from '../data/credentials.js';
 import { parseRdsArn } from '../data/shared.js';
 import type { RunReport } from './report.js';
 
 // The comment's lines about the database: where its data comes from, and how to reach it. Kept
 // apart from markdown.ts, which reports the run.
-
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
 
 export function formatAge(ms: number): string {
   const hours = ms / 3_600_000;

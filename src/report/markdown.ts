@@ -1,3 +1,4 @@
+import { code } from './inline.js';
 import { describeBuild } from '../app/build.js';
 import { formatRootCause } from '../stack/root-cause.js';
 import { connectionSection, databaseLine, formatAge } from './database-markdown.js';
@@ -15,10 +16,6 @@ export const COMMENT_MARKER = '<!-- pr-env:sticky-comment -->';
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
 }
 
 export function formatDuration(ms: number): string {

@@ -1,3 +1,6 @@
+import { shellQuoted } from '../shell.js';
+import { code } from './inline.js';
+
 /**
  * Where an environment's logs and metrics are: the stack's log group and dashboard (its
  * LogGroupName and DashboardName outputs) in the console of the stack's own region and partition,
@@ -32,11 +35,6 @@ function consoleLogGroup(name: string): string {
   return encodeURIComponent(encodeURIComponent(name)).replace(/%/g, '$');
 }
 
-/** Shell-safe as written: a comment is copied into shells. */
-function quoted(value: string): string {
-  return /^[A-Za-z0-9/._-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
 /** Pure. */
 export function observeLinks(
   outputs: Record<string, string>,
@@ -50,7 +48,7 @@ export function observeLinks(
     links.logGroup = {
       name: logGroup,
       url: place && `${place.base}#logsV2:log-groups/log-group/${consoleLogGroup(logGroup)}`,
-      tail: `aws logs tail ${quoted(logGroup)} --follow${region}`,
+      tail: `aws logs tail ${shellQuoted(logGroup)} --follow${region}`,
     };
   }
   const dashboard = outputs[OBSERVE_OUTPUTS.dashboard];
@@ -69,7 +67,6 @@ export function observeFacts(
   stackId: string | undefined,
 ): [string, string | undefined][] {
   const { logGroup, dashboard } = observeLinks(outputs, stackId);
-  const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
   return [
     [
       'Logs',
