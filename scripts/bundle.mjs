@@ -9,6 +9,10 @@
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildWakeZip } from './wake-function.mjs';
+
+/** The wake page's function, beside the action's code (src/wake/code.ts reads it from there). */
+export const WAKE_ZIP = 'wake.zip';
 
 // CommonJS dependencies bundled into ES modules still call require() for Node's built-ins.
 const BANNER =
@@ -56,6 +60,7 @@ export async function bundle(outDir) {
     logLevel: 'warning',
   });
   writeFileSync(path.join(outDir, 'package.json'), '{"type":"module"}\n');
+  writeFileSync(path.join(outDir, WAKE_ZIP), await buildWakeZip());
   writeFileSync(path.join(outDir, 'licenses.txt'), licenses(result.metafile));
   return result.metafile;
 }

@@ -3,25 +3,15 @@
 // in the production account, so it carries the code inline; a test fails when it is stale.
 // CommonJS: CloudFormation writes inline code to index.js, which Lambda loads as CommonJS. The AWS
 // SDK stays out: the Node.js 22 runtime provides it.
-import { build } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { bundleLambda } from './lambda-bundle.mjs';
 
 export const SHARE_TEMPLATE = 'templates/production-share.yml';
 
 export async function buildShareFunction() {
-  const result = await build({
-    entryPoints: ['src/share/handler.ts'],
-    bundle: true,
-    write: false,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node22',
-    external: ['@aws-sdk/*'],
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
-  return result.outputFiles[0].text.trim();
+  return Buffer.from(await bundleLambda('src/share/handler.ts'))
+    .toString('utf8')
+    .trim();
 }
 
 const INLINE = /^( *)ZipFile: \|\n(?:\1 {2}.*\n)+/m;

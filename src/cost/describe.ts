@@ -9,6 +9,9 @@ import { parametersOf } from '../stack/describe.js';
 import { sleepStateOf } from '../run/sleep-state.js';
 import { estimateCost, type CostEstimate } from './estimate.js';
 
+/** The bundled template's wake page function (templates/environment.yml). */
+const WAKE_FUNCTION = 'WakeFunction';
+
 /** What the comment says about an environment besides its last operation. */
 export interface EnvironmentFacts {
   environment: EnvironmentState;
@@ -25,13 +28,16 @@ export async function describeEnvironment(
   stack: Stack,
 ): Promise<EnvironmentFacts> {
   let types: string[];
+  let wakePage: boolean;
   try {
     const { StackResources = [] } = await cfn.send(
       new DescribeStackResourcesCommand({ StackName: stack.StackId ?? stack.StackName }),
     );
-    types = StackResources.filter(
+    const live = StackResources.filter(
       (r) => !/DELETE_COMPLETE|CREATE_FAILED/.test(r.ResourceStatus ?? ''),
-    ).map((r) => r.ResourceType ?? '');
+    );
+    types = live.map((r) => r.ResourceType ?? '');
+    wakePage = live.some((r) => r.LogicalResourceId === WAKE_FUNCTION);
   } catch (error) {
     throw withContext(`Could not list the resources of stack "${stack.StackName}"`, error);
   }
@@ -39,7 +45,11 @@ export async function describeEnvironment(
   // Asleep, the stack's capacity is 0; its cost awake is that of the capacity it wakes to.
   const parameters = { ...parametersOf(stack), ...(state.asleep ? state.awakeCapacity : {}) };
   return {
-    environment: { state: state.asleep ? 'asleep' : 'awake', expiresAt: state.expiresAt },
+    environment: {
+      state: state.asleep ? 'asleep' : 'awake',
+      expiresAt: state.expiresAt,
+      ...(wakePage && { wakePage }),
+    },
     cost: estimateCost({ region, resourceTypes: types, parameters }),
   };
 }

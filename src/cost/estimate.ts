@@ -228,6 +228,28 @@ export function estimateCost(input: EstimateInput): CostEstimate {
     });
   }
 
+  // Billed per visit, not per hour: while asleep each visit runs it once (128 MB, about a second).
+  if (count(types, 'AWS::Lambda::Function') > 0) {
+    b.lines.push({
+      item: 'Wake page function (Lambda, per visit while asleep)',
+      quantity: `${count(types, 'AWS::Lambda::Function')}, ~$0.000002 a visit`,
+      unitPrice: `${usd(prices.lambdaMillionRequests)} per million requests + ${usd(prices.lambdaArmGbSecond)} per GB-second`,
+      awake: 0,
+      asleep: 0,
+    });
+  }
+  // Free for an account's first three: whether this one is past them, the stack cannot say.
+  const dashboards = count(types, 'AWS::CloudWatch::Dashboard');
+  if (dashboards > 0) {
+    b.lines.push({
+      item: 'CloudWatch dashboard (free for an account’s first 3)',
+      quantity: String(dashboards),
+      unitPrice: `${usd(prices.dashboardMonth)} per month past 3`,
+      awake: 0,
+      asleep: 0,
+    });
+  }
+
   const sum = (key: 'awake' | 'asleep') => b.lines.reduce((total, line) => total + line[key], 0);
   const hourly = { awake: sum('awake'), asleep: sum('asleep') };
   return {

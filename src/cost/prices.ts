@@ -34,6 +34,11 @@ export interface PriceTable {
   auroraHour: Record<string, number>;
   /** Aurora Serverless v2 (Aurora Standard), per ACU-hour. */
   auroraServerlessAcuHour: number;
+  /** Lambda (the wake page): per million requests, and per GB-second on arm64. */
+  lambdaMillionRequests: number;
+  lambdaArmGbSecond: number;
+  /** A CloudWatch dashboard past an account's first three, per month. */
+  dashboardMonth: number;
 }
 
 /**
@@ -91,6 +96,9 @@ const US_EAST_1: PriceTable = {
     'db.r7g.large': 0.276,
   },
   auroraServerlessAcuHour: 0.12, // recalled
+  lambdaMillionRequests: 0.2, // recalled
+  lambdaArmGbSecond: 0.0000133334, // recalled
+  dashboardMonth: 3, // recalled
 };
 
 const TABLES: Record<string, PriceTable> = { [US_EAST_1.region]: US_EAST_1 };

@@ -37,9 +37,12 @@ export function lifecycleHeadline(report: RunReport): string | undefined {
 function stateLine(report: RunReport): string | undefined {
   const env = report.environment;
   if (!env) return undefined;
+  const wakers = env.wakePage
+    ? `a visit to its URL, ${code('/pr-env wake')} or a push wakes it; the URL shows a wake page meanwhile`
+    : `${code('/pr-env wake')} or a push wakes it`;
   const state =
     env.state === 'asleep'
-      ? `😴 **asleep**: no web instances, database ${env.database ?? 'stopped'} (${code('/pr-env wake')} or a push wakes it)`
+      ? `😴 **asleep**: no web instances, database ${env.database ?? 'stopped'} (${wakers})`
       : `☀️ **awake** (${code('/pr-env sleep')} scales it down while unused)`;
   const expiry =
     env.expiresAt === undefined

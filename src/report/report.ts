@@ -63,6 +63,8 @@ export interface EnvironmentState {
   expiresAt?: string;
   /** The Aurora cluster's status(es) as RDS last reported them, when the run looked. */
   database?: string;
+  /** The stack has the wake page's function: asleep, its URL answers a page and a visit wakes it. */
+  wakePage?: boolean;
 }
 
 export interface SweepEntry {

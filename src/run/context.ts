@@ -9,6 +9,15 @@ import type { RunReport } from '../report/report.js';
 import type { StackTarget } from '../stack/target.js';
 import { defaultPollPolicy } from '../stack/watch.js';
 
+/**
+ * What a plan may do beyond asking CloudFormation:
+ * - `deploy` decides and writes what the stack will read: the scrub's SQL (then the database
+ *   closes until it passes) and the wake page's function;
+ * - `preview` (plan) decides, uploading nothing;
+ * - `keep` (sleep, wake, extend) keeps the stack's scrub gate and wake page as they are.
+ */
+export type PlanMode = 'deploy' | 'preview' | 'keep';
+
 /** What every command works with. */
 export interface RunContext {
   settings: Settings;

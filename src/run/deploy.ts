@@ -28,10 +28,11 @@ import {
   type LoadedTemplate,
 } from '../template/render.js';
 import type { StackTarget } from '../stack/target.js';
-import { stackTarget, type RunContext } from './context.js';
+import { stackTarget, type PlanMode, type RunContext } from './context.js';
 import { sleepAwareDeploy } from './sleep-deploy.js';
-import { checkScrubTemplate, runPendingScrub, scrubGateValues, type ScrubMode } from './scrub.js';
+import { checkScrubTemplate, runPendingScrub, scrubGateValues } from './scrub.js';
 import { sharedNetworkValues } from '../network/shared.js';
+import { chooseWakeCode, keptWakeCode, uploadWakeCode, wakeCodeValues } from '../wake/code.js';
 
 /** Checks what can be checked without AWS, so that bad input changes nothing. */
 export function loadCheckedTemplate(context: RunContext): LoadedTemplate {
@@ -119,7 +120,7 @@ export async function resolveAppBuild(
  * the stack's snapshot, a create resolves the newest; `app` is the build's parameters, resolved
  * before (a deploy's new build, or the stack's own for sleep and wake). `beforeUpload` sees the parameters before
  * anything is written (the template upload, the change set), so that a check can stop the run
- * while nothing has changed. `scrub` says what becomes of the scrub's gate (see scrub.ts).
+ * while nothing has changed. `mode` says what the plan may write (see PlanMode).
  */
 export function planBuilder(
   context: RunContext,
@@ -128,7 +129,7 @@ export function planBuilder(
   stackName: string,
   app: Record<string, string>,
   beforeUpload?: (existing: Stack | undefined, parameters: Parameter[]) => Promise<void>,
-  scrub: ScrubMode = 'keep',
+  mode: PlanMode = 'keep',
 ): (existing: Stack | undefined) => Promise<DeployPlan> {
   const { settings, report } = context;
   return async (existing) => {
@@ -160,13 +161,24 @@ export function planBuilder(
       ...(Object.keys(app).length > 0 || !existing ? app : appParametersOf(parametersOf(existing))),
       ...(data && databaseValues(loaded, data, settings.parameters)),
     };
+    // Sleep and wake keep the code the stack has: they add or remove nothing.
+    const wake =
+      mode === 'keep'
+        ? keptWakeCode(loaded.declared, existing && parametersOf(existing))
+        : chooseWakeCode(loaded.declared, settings.templateBucket, stackName);
+    if (wake.kind === 'off' && mode === 'deploy') core.info(`Wake page: ${wake.why}`);
     Object.assign(
       actionValues,
       await networkValues(context, loaded),
-      await scrubGateValues(context, loaded, stackName, existing, actionValues, scrub),
+      await scrubGateValues(context, loaded, stackName, existing, actionValues, mode),
+      // Awake: sleep (asleepPlan) turns the listeners to the wake page.
+      { Asleep: 'false', ...wakeCodeValues(wake) },
     );
     const parameters = buildParameters(loaded, actionValues, settings.parameters);
     await beforeUpload?.(existing, parameters);
+    if (wake.kind === 'upload' && mode === 'deploy') {
+      await uploadWakeCode(await context.aws.s3(), wake.code);
+    }
     return {
       parameters,
       tags: stackTags({

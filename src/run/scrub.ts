@@ -19,15 +19,7 @@ import {
 import { isoSeconds } from './sleep-state.js';
 import { clusterPollMs } from './sleep-deploy.js';
 import { stackClusters } from '../stack/clusters.js';
-import type { RunContext } from './context.js';
-
-/**
- * How this deploy treats the scrub:
- * - `deploy` decides and, for a scrub to run, uploads the SQL and closes the database;
- * - `preview` (plan) decides, uploading nothing;
- * - `keep` (sleep, wake, extend) keeps the stack's gate as it is.
- */
-export type ScrubMode = 'deploy' | 'preview' | 'keep';
+import type { PlanMode, RunContext } from './context.js';
 
 /** Whether the template has the gate: the bundled one does; a user's may not. */
 export function hasScrubGate(loaded: LoadedTemplate): boolean {
@@ -55,7 +47,7 @@ export async function scrubGateValues(
   stackName: string,
   existing: Stack | undefined,
   data: Record<string, string>,
-  mode: ScrubMode,
+  mode: PlanMode,
 ): Promise<Record<string, string>> {
   if (!hasScrubGate(loaded)) return {};
   const { scrubSql, templateBucket } = context.settings;

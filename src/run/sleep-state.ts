@@ -118,14 +118,21 @@ function rememberedCapacity(existing: Stack): Record<string, string> {
   );
 }
 
+/**
+ * The parameter that turns the listeners to the wake page while asleep: set when the template
+ * takes it (the plan then carries it), since a template of the user's own may not.
+ */
+export const ASLEEP_PARAMETER = 'Asleep';
+
 /** A deploy plan turned into the same stack asleep: no web instances, state recorded. Pure. */
 export function asleepPlan(plan: DeployPlan, existing: Stack): DeployPlan {
+  const takesAsleep = plan.parameters.some((p) => p.ParameterKey === ASLEEP_PARAMETER);
   return {
     ...plan,
-    parameters: withParameters(
-      plan.parameters,
-      Object.fromEntries(CAPACITY_PARAMETERS.map((key) => [key, '0'])),
-    ),
+    parameters: withParameters(plan.parameters, {
+      ...Object.fromEntries(CAPACITY_PARAMETERS.map((key) => [key, '0'])),
+      ...(takesAsleep && { [ASLEEP_PARAMETER]: 'true' }),
+    }),
     tags: withTags(plan.tags, {
       [SLEEP_TAG.state]: 'asleep',
       [SLEEP_TAG.awakeCapacity]: formatCapacity(rememberedCapacity(existing)) || undefined,

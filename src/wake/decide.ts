@@ -1,6 +1,7 @@
 import type { Parameter, Stack, UpdateStackCommandInput } from '@aws-sdk/client-cloudformation';
 import type { StackCluster } from '../stack/clusters.js';
 import {
+  ASLEEP_PARAMETER,
   CAPACITY_PARAMETERS,
   isoSeconds,
   SLEEP_TAG,
@@ -39,7 +40,10 @@ export function nextWakeStep(stack: Stack, clusters: StackCluster[]): WakeStep {
  * restarts. Without a remembered capacity the template's defaults come back. Pure.
  */
 export function wakeUpdate(stack: Stack, now: Date): UpdateStackCommandInput {
-  const restore: Record<string, string> = { ...sleepStateOf(stack).awakeCapacity, Asleep: 'false' };
+  const restore: Record<string, string> = {
+    ...sleepStateOf(stack).awakeCapacity,
+    [ASLEEP_PARAMETER]: 'false',
+  };
   const parameters: Parameter[] = (stack.Parameters ?? []).flatMap((p): Parameter[] => {
     const key = p.ParameterKey ?? '';
     if (restore[key] !== undefined) return [{ ParameterKey: key, ParameterValue: restore[key] }];
@@ -52,7 +56,8 @@ export function wakeUpdate(stack: Stack, now: Date): UpdateStackCommandInput {
     UsePreviousTemplate: true,
     Parameters: parameters,
     Capabilities: stack.Capabilities,
-    RoleARN: stack.RoleARN,
+    // No RoleARN: CloudFormation runs the update as the stack's own service role, which the
+    // function has no right to pass (iam:PassRole) and so cannot swap for another.
     Tags: withTags(stack.Tags ?? [], {
       [SLEEP_TAG.state]: undefined,
       [SLEEP_TAG.awakeCapacity]: undefined,

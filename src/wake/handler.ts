@@ -65,7 +65,8 @@ export async function answerVisit(
   env: Record<string, string | undefined>,
   now: Date,
 ): Promise<AlbResponse> {
-  const stackName = env.STACK_NAME ?? '';
+  // The stack's ID, not its name: the function's role is granted that one stack's ARN.
+  const stackName = env.STACK_ID ?? '';
   let step: WakeStep = { kind: 'busy', status: 'unknown' };
   try {
     step = await wakeStep(clients, stackName, now);
@@ -80,7 +81,7 @@ export async function answerVisit(
     statusCode: 200,
     statusDescription: '200 OK',
     headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
-    body: wakePage(env.ENVIRONMENT_NAME ?? stackName, step),
+    body: wakePage(env.ENVIRONMENT_NAME ?? 'This environment', step),
   };
 }
 

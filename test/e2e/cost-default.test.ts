@@ -46,6 +46,7 @@ describe('the cost in the comment', () => {
       '| EBS gp3 root volumes (estimate) | 2 × 8 GiB, 1 asleep | $0.08 per GiB-month | 0.0018 | 0.0009 |',
       '| Aurora instances | 2 × db.t4g.medium, 0 asleep | $0.073 per hour | 0.1460 | 0.0000 |',
       '| Public IPv4 addresses (estimate) | 4 (1 Elastic IP, 2 load balancer, 1 instance) | $0.005 per IP-hour | 0.0200 | 0.0200 |',
+      '| CloudWatch dashboard (free for an account’s first 3) | 1 | $3 per month past 3 | 0.0000 | 0.0000 |',
     ]);
     expect(body).toContain('| **Total** | | | **0.2589** | **0.1016** |');
     // The job summary carries the same figures.

@@ -169,8 +169,13 @@ export const WEB_TIER_TYPES = new Set([
   'AWS::EC2::Instance',
 ]);
 
-/** What the web tier is made of besides its own resources: its roles, profiles and groups. */
+/**
+ * What the web tier is made of besides its own resources: its roles, profiles and groups, and
+ * the wake page's function behind its listeners.
+ */
 const SUPPORT_TYPES = new Set([
+  'AWS::Lambda::Function',
+  'AWS::Lambda::Permission',
   'AWS::IAM::Role',
   'AWS::IAM::InstanceProfile',
   'AWS::EC2::SecurityGroup',
@@ -182,6 +187,12 @@ const POLICY_TYPES = new Set([
   'AWS::IAM::ManagedPolicy',
   'AWS::IAM::RolePolicy',
 ]);
+
+/**
+ * Policies on a web-tier role that wait for the database on purpose: the wake page may start the
+ * cluster only once there is one. Nothing may wait on them (the graph test checks it).
+ */
+export const AFTER_THE_DATABASE = new Set(['WakeDatabasePolicy']);
 
 /** The roles a policy resource attaches to (`Roles: [Ref]` or `RoleName: Ref`). */
 function policyRoles(resource: { Properties?: Record<string, unknown> }): string[] {
@@ -206,6 +217,7 @@ export function webTierResources(template: CfnTemplate): string[] {
     }
   }
   for (const [id, resource] of Object.entries(template.Resources)) {
+    if (AFTER_THE_DATABASE.has(id)) continue;
     if (POLICY_TYPES.has(resource.Type) && policyRoles(resource).some((role) => tier.has(role))) {
       tier.add(id);
     }

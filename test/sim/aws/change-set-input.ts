@@ -119,6 +119,7 @@ export function readDeployment(
     parameters,
     tags,
     capabilities,
-    roleArn: params.string('RoleARN'),
+    // Without RoleARN, an update runs as the role the stack already has.
+    roleArn: params.string('RoleARN') ?? previous?.roleArn,
   };
 }

@@ -214,6 +214,31 @@ export class ChangeSets {
     return {};
   }
 
+  /**
+   * UpdateStack: the change set CloudFormation makes and runs at once, with the same checks (state,
+   * template, parameters, capabilities, tags) and `No updates are to be performed.` for none.
+   */
+  updateStack(params: QueryParams): Record<string, unknown> {
+    const name = params.string('StackName') ?? '';
+    const stack = this.host.liveStack(name);
+    if (!stack) throw validationError(`Stack [${name}] does not exist`);
+    checkStackState('UPDATE', name, '', stack);
+    const deployment = readDeployment(this.host, params, stack, stack.deployed);
+    if (this.preview(stack, stack.deployed, deployment).unchanged) {
+      throw validationError('No updates are to be performed.');
+    }
+    const disableRollback = params.boolean('DisableRollback') === true;
+    stack.disableRollback = disableRollback;
+    stack.lastUpdatedTime = new Date();
+    this.host.engine.update(
+      stack,
+      deployment,
+      params.string('ClientRequestToken'),
+      disableRollback,
+    );
+    return { StackId: stack.stackId };
+  }
+
   delete(params: QueryParams): Record<string, unknown> {
     const { cs, stack } = this.find(params);
     if (cs.executionStatus === 'EXECUTE_IN_PROGRESS') {

@@ -172,6 +172,8 @@ export class CloudFormationService implements ChangeSetHost {
         return this.changeSets.execute(params);
       case 'DeleteChangeSet':
         return this.changeSets.delete(params);
+      case 'UpdateStack':
+        return this.changeSets.updateStack(params);
       case 'DescribeStacks':
         return this.describeStacks(params);
       case 'DescribeStackEvents':

@@ -239,6 +239,8 @@ export function attributeValue(
       return `${physicalId}.s3.amazonaws.com`;
     case 'AWS::S3::Bucket.RegionalDomainName':
       return `${physicalId}.s3.${region}.amazonaws.com`;
+    case 'AWS::Lambda::Function.Arn':
+      return arn(place, 'lambda', `function:${physicalId}`);
     case 'AWS::Logs::LogGroup.Arn':
       return arn(place, 'logs', `log-group:${physicalId}:*`);
     case 'AWS::SecretsManager::Secret.Id':

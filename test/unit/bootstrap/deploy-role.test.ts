@@ -172,10 +172,13 @@ async function awsCallsInSource(): Promise<string[]> {
       const full = path.join(dir, entry.name);
       // src/share/ runs in production's account as its own function, with its own role
       // (templates/production-share.yml, test/unit/share/template.test.ts): not the action's.
-      // src/wake/ is the wake page's function, in the environment with a role of its own.
+      // src/wake/handler.ts is the wake page's function, in the environment with a role of its
+      // own (test/unit/template/wake-page.test.ts); the rest of src/wake/ is the action's too.
       if (entry.isDirectory()) {
-        if (full !== path.join(root, 'share') && full !== path.join(root, 'wake')) walk(full);
-      } else if (entry.name.endsWith('.ts')) files.push(full);
+        if (full !== path.join(root, 'share')) walk(full);
+      } else if (entry.name.endsWith('.ts') && full !== path.join(root, 'wake', 'handler.ts')) {
+        files.push(full);
+      }
     }
   };
   walk(root);

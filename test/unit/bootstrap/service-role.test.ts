@@ -49,6 +49,15 @@ const onSecret = (...actions: string[]): Request[] =>
 const onProfile = (...actions: string[]): Request[] =>
   actions.map((action) => ({ action, resource: INSTANCE_PROFILE }));
 const LOG_GROUP = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/pr-env/pr-env-shop-pr-7/app:*`;
+const WAKE_FUNCTION = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:pr-env-shop-pr-7-WakeFunction-AbCdEf123456`;
+const onFunction = (...actions: string[]): Request[] =>
+  actions.map((action) => ({ action, resource: WAKE_FUNCTION }));
+const WAKE_CODE = `arn:aws:s3:::${setup.physical.TemplateBucket!.ref}/pr-env/pr-env-shop-pr-7/wake-0123456789ab.zip`;
+const passToLambda: Request = {
+  action: 'iam:PassRole',
+  resource: `arn:aws:iam::${ACCOUNT}:role/pr-env-shop-pr-7-WakeFunctionRole-1A2B3C4D5E6F`,
+  context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+};
 const passToEc2: Request = {
   action: 'iam:PassRole',
   resource: INSTANCE_ROLE,
@@ -106,6 +115,26 @@ const CALLS_BY_TYPE: Record<string, Request[]> = {
   'AWS::ElasticLoadBalancingV2::TargetGroup': regional(
     'elasticloadbalancing:CreateTargetGroup',
     'elasticloadbalancing:DeleteTargetGroup',
+    // The wake page's group: its one target is the function.
+    'elasticloadbalancing:RegisterTargets',
+    'elasticloadbalancing:DeregisterTargets',
+  ),
+  'AWS::Lambda::Function': [
+    ...onFunction(
+      'lambda:CreateFunction',
+      'lambda:GetFunction',
+      'lambda:UpdateFunctionCode',
+      'lambda:UpdateFunctionConfiguration',
+      'lambda:TagResource',
+      'lambda:DeleteFunction',
+    ),
+    { action: 's3:GetObject', resource: WAKE_CODE },
+    passToLambda,
+  ],
+  'AWS::Lambda::Permission': onFunction(
+    'lambda:AddPermission',
+    'lambda:GetPolicy',
+    'lambda:RemovePermission',
   ),
   'AWS::ElasticLoadBalancingV2::Listener': regional(
     'elasticloadbalancing:CreateListener',
@@ -349,14 +378,14 @@ describe('the service role is limited', () => {
     expect(attach(`arn:aws:iam::${ACCOUNT}:policy/anything`)).toBe('implicit-deny');
   });
 
-  it('passes the environments’ roles to EC2 only', () => {
+  it('passes the environments’ roles to EC2 (instances) and Lambda (the wake page) only', () => {
     expect(evaluate(service, passToEc2)).toBe('allow');
-    expect(
-      evaluate(service, {
-        ...passToEc2,
-        context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
-      }),
-    ).toBe('implicit-deny');
+    expect(evaluate(service, passToLambda)).toBe('allow');
+    for (const other of ['cloudformation.amazonaws.com', 'ecs-tasks.amazonaws.com']) {
+      expect(evaluate(service, { ...passToEc2, context: { 'iam:PassedToService': other } })).toBe(
+        'implicit-deny',
+      );
+    }
     expect(
       evaluate(service, { ...passToEc2, resource: setup.physical.DeployRole!.attributes.Arn! }),
     ).not.toBe('allow');

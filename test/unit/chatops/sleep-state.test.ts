@@ -66,6 +66,22 @@ describe('sleep and wake as stack updates', () => {
     });
   });
 
+  it('turns the listeners to the wake page (Asleep=true) when the template takes it', () => {
+    const takes = {
+      ...plan,
+      parameters: [...plan.parameters, { ParameterKey: 'Asleep', ParameterValue: 'false' }],
+    };
+    const asleep = asleepPlan(takes, stack({}));
+    expect(params(asleep).Asleep).toBe('true');
+    // One value per parameter: the deploy's false is replaced, not doubled.
+    expect(asleep.parameters.filter((p) => p.ParameterKey === 'Asleep')).toHaveLength(1);
+    // A template of the user's own without it is not given one (CloudFormation would refuse it).
+    expect(params(asleepPlan(plan, stack({})))).not.toHaveProperty('Asleep');
+    // Waking keeps the deploy's own false.
+    const sleeping = stack({ 'pr-env:state': 'asleep' }, { MinSize: '0', DesiredCapacity: '0' });
+    expect(params(awakePlan(takes, sleeping, {}, now)).Asleep).toBe('false');
+  });
+
   it('keeps the remembered capacity when put to sleep again', () => {
     const sleeping = stack(
       { 'pr-env:state': 'asleep', 'pr-env:awake-capacity': 'MinSize=2 DesiredCapacity=3' },

@@ -89,6 +89,17 @@ describe('the environment section of the comment', () => {
     expect(body.split('\n').some((l) => l.trim().startsWith('/pr-env'))).toBe(false);
   });
 
+  it('asleep with a wake page, says a visit to its URL wakes it', () => {
+    const asleep = (wakePage?: boolean) =>
+      renderComment(report({ environment: { state: 'asleep', database: 'stopped', wakePage } }));
+    expect(asleep(true)).toContain(
+      '😴 **asleep**: no web instances, database stopped (a visit to its URL, `/pr-env wake` or a push wakes it; the URL shows a wake page meanwhile)',
+    );
+    expect(asleep()).toContain(
+      '😴 **asleep**: no web instances, database stopped (`/pr-env wake` or a push wakes it)',
+    );
+  });
+
   it('names the failed step in the headline', () => {
     expect(lifecycleHeadline(report({ intent: 'wake', outcome: 'failure' }))).toBe(
       '❌ pr-env: wake-up failed for #7',

@@ -69,7 +69,22 @@ describe('estimateCost', () => {
         0.02,
         0.02,
       ],
+      'CloudWatch dashboard (free for an account’s first 3)': ['1', 0, 0],
     });
+  });
+
+  it('names the wake page’s function, billed per visit: nothing by the hour, awake or asleep', () => {
+    const withWakePage = estimateCost({
+      region: 'us-east-1',
+      resourceTypes: resourceTypes(['OwnNetwork', 'HasWakePage']),
+      parameters: defaults,
+    });
+    const line = withWakePage.lines.find((l) => l.item.startsWith('Wake page function'));
+    expect(line).toMatchObject({ quantity: '1, ~$0.000002 a visit', awake: 0, asleep: 0 });
+    expect(line?.unitPrice).toBe('$0.2 per million requests + $0.0000133334 per GB-second');
+    // What stays while asleep is unchanged by it: the load balancer, NAT, bastion, addresses.
+    expect(withWakePage.hourly).toEqual(estimate.hourly);
+    expect(estimate.lines.some((l) => l.item.startsWith('Wake page function'))).toBe(false);
   });
 
   it('follows the stack: a NAT gateway per AZ, more instances, another class', () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTemplate } from '../../../src/template/cfn-yaml.js';
 import type { CfnTemplate } from '../../../src/template/cfn-yaml.js';
 import {
+  AFTER_THE_DATABASE,
   directDependencies,
   findDependencyPath,
   formatDependencyPath,
@@ -68,6 +69,10 @@ describe('the web tier does not wait for the database: the URL comes before the 
         'InstanceLogsPolicy',
         'BastionRole',
         'BastionInstanceProfile',
+        'WakeTargetGroup',
+        'WakeFunction',
+        'WakeFunctionPermission',
+        'WakeFunctionRole',
       ].sort(),
     );
     expect(resourcesOfType(template, 'AWS::RDS::DBCluster')).toEqual(['DBCluster']);
@@ -77,6 +82,17 @@ describe('the web tier does not wait for the database: the URL comes before the 
   it.each(webTierResources(template))('%s has no path to the DB cluster or a DB instance', (id) => {
     expect(pathToDatabase(template, id)).toBeUndefined();
   });
+
+  it.each([...AFTER_THE_DATABASE])(
+    '%s waits for the cluster, and nothing waits for it',
+    (policy) => {
+      expect(pathToDatabase(template, policy)).toBeDefined();
+      const waiting = Object.keys(template.Resources).filter(
+        (id) => id !== policy && transitiveDependencies(template, id).has(policy),
+      );
+      expect(waiting).toEqual([]);
+    },
+  );
 
   it('still sees what the web tier may wait for: the secret, the gateway, the role', () => {
     expect(directDependencies(template, 'LaunchTemplate')).toContainEqual({

@@ -62,8 +62,14 @@ describe('the environment log group', () => {
         Resource: { 'Fn::GetAtt': ['AppLogGroup', 'Arn'] },
       },
     ]);
-    const elsewhere = JSON.stringify(template.Resources).replace(JSON.stringify(policy), '');
-    expect(elsewhere).not.toContain('"logs:');
+    // Every other grant of CloudWatch Logs: the wake page's function, into the same group.
+    const grants = Object.entries(template.Resources).flatMap(([id, resource]) =>
+      logStatements(resource).map((statement) => ({ id, resource: statement.Resource })),
+    );
+    expect(grants).toEqual([
+      { id: 'InstanceLogsPolicy', resource: { 'Fn::GetAtt': ['AppLogGroup', 'Arn'] } },
+      { id: 'WakeFunctionRole', resource: { 'Fn::GetAtt': ['AppLogGroup', 'Arn'] } },
+    ]);
     // The instances boot only once they may write their boot log.
     expect(resources.AutoScalingGroup.DependsOn).toContain('InstanceLogsPolicy');
   });
@@ -73,6 +79,20 @@ describe('the environment log group', () => {
     expect(template.Outputs!.DashboardName!.Value).toEqual({ Ref: 'Dashboard' });
   });
 });
+
+/** The IAM statements in a resource (a role's inline policies or a policy) that grant logs: actions. */
+function logStatements(resource: unknown): Array<{ Resource: unknown }> {
+  const found: Array<{ Resource: unknown }> = [];
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(walk);
+    if (typeof value !== 'object' || value === null) return;
+    const { Action, Resource } = value as { Action?: unknown; Resource?: unknown };
+    if (Action !== undefined && JSON.stringify(Action).includes('"logs:')) found.push({ Resource });
+    else Object.values(value).forEach(walk);
+  };
+  walk(resource);
+  return found;
+}
 
 describe('the web instances ship their logs', () => {
   const script = (

@@ -315,7 +315,17 @@ describe('names', () => {
 });
 
 describe('IAM', () => {
-  const roles = resourcesOfType(template, 'AWS::IAM::Role');
+  // The instances' roles; the wake page's role (Lambda's) has tests of its own (wake-page.test.ts).
+  const roles = resourcesOfType(template, 'AWS::IAM::Role').filter(
+    (id) => id !== 'WakeFunctionRole',
+  );
+  it('has the two instance roles and the wake page’s', () => {
+    expect(resourcesOfType(template, 'AWS::IAM::Role').sort()).toEqual([
+      'BastionRole',
+      'InstanceRole',
+      'WakeFunctionRole',
+    ]);
+  });
   const ssmCore = {
     'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore',
   };

@@ -1,0 +1,171 @@
+// Issue 18, part 2: a sleeping environment's URL answers the wake page, and the visit wakes it.
+// The action uploads its bundled function (dist/wake.zip) to the template bucket; sleep turns the
+// listener to the function's target group (Asleep=true), and the function — the code from that
+// bucket, run by the simulator's load balancer as Lambda would — starts the cluster, then wakes
+// the web tier through a stack update, which turns the listener back to the app.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueCommentEvent, pullRequestEvent } from '../fixtures/events.js';
+import { FUNCTION_ACCESS_KEY, visitEnvironment } from '../sim/aws/load-balancer.js';
+import { CLUSTER, OWNER, REPO, errors, runAction, sha, startWorld, type World } from './harness.js';
+
+const MARKER = '<!-- pr-env:sticky-comment -->';
+const PR = 61;
+const BARE_PR = 62;
+const STACK = `pr-env-${REPO}-pr-${PR}`;
+const TEMPLATES = 'pr-env-templates';
+const INPUTS = { 'source-db-cluster': CLUSTER, deployment: 'false', 'template-bucket': TEMPLATES };
+const WAKE_ZIP = readFileSync(fileURLToPath(new URL('../../dist/wake.zip', import.meta.url)));
+
+let world: World;
+
+function open(pr: number, head: number, inputs: Record<string, string>) {
+  world.gh.addPullRequest({ owner: OWNER, repo: REPO, number: pr, headSha: sha(head) });
+  return runAction(world, {
+    eventName: 'pull_request_target',
+    payload: pullRequestEvent('opened', {
+      owner: OWNER,
+      repo: REPO,
+      number: pr,
+      headSha: sha(head),
+    }),
+    inputs,
+  });
+}
+
+async function say(pr: number, body: string, inputs: Record<string, string> = INPUTS) {
+  const comment = world.gh.addComment({ owner: OWNER, repo: REPO, issue: pr, body, user: 'alice' });
+  return runAction(world, {
+    eventName: 'issue_comment',
+    payload: issueCommentEvent({
+      owner: OWNER,
+      repo: REPO,
+      number: pr,
+      body,
+      user: 'alice',
+      commentId: comment.id,
+    }),
+    inputs,
+  });
+}
+
+beforeAll(async () => {
+  world = await startWorld({ resourceDelayMs: 5, changeSetDelayMs: 5, clusterTransitionMs: 1500 });
+  world.aws.createBucket(TEMPLATES);
+  world.aws.addSnapshot({ cluster: CLUSTER, createdAt: new Date(Date.now() - 3_600_000) });
+  world.gh.setPermission(OWNER, REPO, 'alice', 'maintain');
+  expect(errors(await open(PR, 610, INPUTS))).toEqual([]);
+});
+afterAll(async () => world?.stop());
+
+const stack = () => world.aws.stack(STACK);
+const resource = (id: string) => stack()?.resources.find((r) => r.logicalId === id);
+const clusterId = () => resource('DBCluster')?.physicalId ?? '';
+const listenerTarget = () =>
+  (resource('HttpListener')?.properties.DefaultActions as Array<{ TargetGroupArn?: string }>)[0]
+    ?.TargetGroupArn;
+const byFunction = (action: string) =>
+  world.aws.calls.filter((c) => c.action === action && c.accessKeyId === FUNCTION_ACCESS_KEY);
+const sticky = () =>
+  world.gh.comments(OWNER, REPO, PR).find((c) => c.body.includes(MARKER))?.body ?? '';
+const visit = () => visitEnvironment(world.aws, STACK);
+const until = async (done: () => boolean, what: string) => {
+  for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!done()) throw new Error(`timed out waiting for ${what}`);
+};
+
+describe('the wake page', () => {
+  it('comes with the environment: the function is the bundled one, from the template bucket', async () => {
+    const code = resource('WakeFunction')?.properties.Code as { S3Bucket: string; S3Key: string };
+    expect(code.S3Bucket).toBe(TEMPLATES);
+    expect(code.S3Key).toMatch(new RegExp(`^pr-env/${STACK}/wake-[0-9a-f]{64}\\.zip$`));
+    expect(world.aws.getObject(TEMPLATES, code.S3Key)?.equals(WAKE_ZIP)).toBe(true);
+    expect(stack()?.parameters.Asleep).toBe('false');
+    // Awake, the URL is the app's.
+    expect(listenerTarget()).toBe(resource('TargetGroup')?.physicalId);
+    expect(await visit()).toMatchObject({ status: 200, answeredBy: 'app' });
+  });
+
+  it('sleep turns the listener to the function: the URL answers the page, not a 503', async () => {
+    const functionId = resource('WakeFunction')?.physicalId;
+    const run = await say(PR, '/pr-env sleep');
+    expect(errors(run)).toEqual([]);
+    expect(stack()?.parameters).toMatchObject({ Asleep: 'true', DesiredCapacity: '0' });
+    expect(listenerTarget()).toBe(resource('WakeTargetGroup')?.physicalId);
+    // Nothing was added, removed or replaced: the function was there, awake.
+    expect(resource('WakeFunction')?.physicalId).toBe(functionId);
+    expect(sticky()).toContain('a visit to its URL, `/pr-env wake` or a push wakes it');
+    await until(() => world.aws.cluster(clusterId())?.status === 'stopped', 'the stop');
+  });
+
+  it('a visit starts the database and gets the page; a burst of visits starts it once', async () => {
+    const first = await visit();
+    expect(first).toMatchObject({ status: 200, answeredBy: 'lambda' });
+    expect(first.headers['cache-control']).toBe('no-store');
+    expect(first.body).toContain('asleep');
+    expect(byFunction('StartDBCluster').map((c) => c.params.DBClusterIdentifier)).toEqual([
+      clusterId(),
+    ]);
+    const burst = await Promise.all(Array.from({ length: 5 }, () => visit()));
+    expect(burst.map((v) => v.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(byFunction('StartDBCluster')).toHaveLength(1);
+    // The web tier waits for the database, as /pr-env wake does.
+    expect(byFunction('UpdateStack')).toHaveLength(0);
+  });
+
+  it('once the database is up, a visit wakes the web tier; the listener goes back to the app', async () => {
+    await until(() => world.aws.cluster(clusterId())?.status === 'available', 'the start');
+    expect((await visit()).answeredBy).toBe('lambda');
+    expect(byFunction('UpdateStack')).toHaveLength(1);
+    await world.aws.settled();
+    expect(stack()?.status).toBe('UPDATE_COMPLETE');
+    expect(stack()?.parameters).toMatchObject({
+      Asleep: 'false',
+      MinSize: '1',
+      DesiredCapacity: '1',
+      AppVersion: sha(610),
+    });
+    expect(stack()?.tags).not.toHaveProperty('pr-env:state');
+    expect(stack()?.tags['pr-env:woke-on-visit']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(listenerTarget()).toBe(resource('TargetGroup')?.physicalId);
+    expect(await visit()).toMatchObject({ status: 200, answeredBy: 'app' });
+    // It named only its own stack.
+    const own = world.aws.calls.filter(
+      (c) => c.accessKeyId === FUNCTION_ACCESS_KEY && c.service === 'cloudformation',
+    );
+    expect(new Set(own.map((c) => c.params.StackName))).toEqual(new Set([stack()?.stackId]));
+  });
+
+  it('the next run tells of the wake the visit caused', async () => {
+    const woke = stack()?.tags['pr-env:woke-on-visit'];
+    world.gh.updatePullRequest({ owner: OWNER, repo: REPO, number: PR, headSha: sha(611) });
+    const run = await runAction(world, {
+      eventName: 'pull_request_target',
+      payload: pullRequestEvent('synchronize', {
+        owner: OWNER,
+        repo: REPO,
+        number: PR,
+        headSha: sha(611),
+      }),
+      inputs: INPUTS,
+    });
+    expect(errors(run)).toEqual([]);
+    expect(sticky()).toContain(`| **Woken** | by a visit to its URL at ${woke} |`);
+  });
+
+  it('without a template bucket there is no wake page: a sleeping URL answers 503', async () => {
+    const bare = { 'source-db-cluster': CLUSTER, deployment: 'false' };
+    const created = await open(BARE_PR, 620, bare);
+    expect(errors(created)).toEqual([]);
+    expect(created.stdout).toContain('Wake page: no "template-bucket"');
+    const name = `pr-env-${REPO}-pr-${BARE_PR}`;
+    const resources = () => world.aws.stack(name)?.resources.map((r) => r.logicalId) ?? [];
+    expect(resources()).not.toContain('WakeFunction');
+    expect(errors(await say(BARE_PR, '/pr-env sleep', bare))).toEqual([]);
+    expect(await visitEnvironment(world.aws, name)).toMatchObject({
+      status: 503,
+      answeredBy: 'load-balancer',
+    });
+  });
+});
