@@ -46,7 +46,7 @@ export async function describeEnvironment(
   const parameters = { ...parametersOf(stack), ...(state.asleep ? state.awakeCapacity : {}) };
   return {
     environment: {
-      state: state.asleep ? 'asleep' : 'awake',
+      state: state.asleep ? 'asleep' : state.waking ? 'waking' : 'awake',
       expiresAt: state.expiresAt,
       ...(wakePage && { wakePage }),
     },

@@ -43,7 +43,9 @@ function stateLine(report: RunReport): string | undefined {
   const state =
     env.state === 'asleep'
       ? `😴 **asleep**: no web instances, database ${env.database ?? 'stopped'} (${wakers})`
-      : `☀️ **awake** (${code('/pr-env sleep')} scales it down while unused)`;
+      : env.state === 'waking'
+        ? '⏰ **waking**: a visit to its URL woke it; its web instances are starting, and the URL shows the wake page until one answers'
+        : `☀️ **awake** (${code('/pr-env sleep')} scales it down while unused)`;
   const expiry =
     env.expiresAt === undefined
       ? ''
@@ -98,7 +100,9 @@ export function environmentSection(report: RunReport): string[] {
   const lines: string[] = [];
   const state = stateLine(report);
   if (state) lines.push(state, '');
-  if (report.cost) lines.push(...costLines(report.cost, report.environment?.state), '');
+  // Waking, it bills as awake: its instances are back.
+  const billed = report.environment?.state === 'waking' ? 'awake' : report.environment?.state;
+  if (report.cost) lines.push(...costLines(report.cost, billed), '');
   if (report.command) {
     const text = report.command.url
       ? `[${code(report.command.text)}](${report.command.url})`

@@ -58,7 +58,8 @@ export interface RunReport {
 }
 
 export interface EnvironmentState {
-  state: 'awake' | 'asleep';
+  /** `waking`: a visit to its URL is waking it (src/wake/), the page answering meanwhile. */
+  state: 'awake' | 'asleep' | 'waking';
   /** `pr-env:expires-at`: an ISO time, or `never`. */
   expiresAt?: string;
   /** The Aurora cluster's status(es) as RDS last reported them, when the run looked. */

@@ -6,7 +6,9 @@ import { parametersOf, tagsOf } from '../stack/describe.js';
 /**
  * Sleep is recorded on the stack itself, so that CloudFormation stays the one source of truth
  * and any run (a push, the sweeper, a command) can read it:
- * - `pr-env:state` is `asleep` while the environment sleeps, and absent otherwise;
+ * - `pr-env:state` is `asleep` while the environment sleeps, `waking` while a visit wakes it (the
+ *   web tier is back, the listeners still on the wake page until an instance is healthy), and
+ *   absent otherwise;
  * - `pr-env:awake-capacity` keeps the web tier's capacity parameters to wake back to;
  * - `pr-env:active-at` is when the environment last saw a push (a new head deployed) or a wake:
  *   the sweeper's idle clock (sleep-after-hours);
@@ -20,11 +22,15 @@ export const SLEEP_TAG = {
   wokeOnVisit: 'pr-env:woke-on-visit',
 } as const;
 
+export const SLEEP_STATE = { asleep: 'asleep', waking: 'waking' } as const;
+
 /** The template parameters sleep sets to 0: the bundled template's Auto Scaling group capacity. */
 export const CAPACITY_PARAMETERS = ['MinSize', 'DesiredCapacity'] as const;
 
 export interface SleepState {
   asleep: boolean;
+  /** A visit is waking it: capacity back, the wake page still answering (src/wake/). */
+  waking: boolean;
   /** The capacity parameters to wake to (empty when none were remembered). */
   awakeCapacity: Record<string, string>;
   activeAt?: string;
@@ -64,7 +70,8 @@ export function parseCapacity(text: string | undefined): Record<string, string> 
 export function sleepStateOf(stack: Stack): SleepState {
   const tags = tagsOf(stack);
   return {
-    asleep: tags[SLEEP_TAG.state] === 'asleep',
+    asleep: tags[SLEEP_TAG.state] === SLEEP_STATE.asleep,
+    waking: tags[SLEEP_TAG.state] === SLEEP_STATE.waking,
     awakeCapacity: parseCapacity(tags[SLEEP_TAG.awakeCapacity]),
     activeAt: tags[SLEEP_TAG.activeAt] || undefined,
     wokeOnVisit: tags[SLEEP_TAG.wokeOnVisit] || undefined,
@@ -134,7 +141,7 @@ export function asleepPlan(plan: DeployPlan, existing: Stack): DeployPlan {
       ...(takesAsleep && { [ASLEEP_PARAMETER]: 'true' }),
     }),
     tags: withTags(plan.tags, {
-      [SLEEP_TAG.state]: 'asleep',
+      [SLEEP_TAG.state]: SLEEP_STATE.asleep,
       [SLEEP_TAG.awakeCapacity]: formatCapacity(rememberedCapacity(existing)) || undefined,
       [SLEEP_TAG.activeAt]: sleepStateOf(existing).activeAt,
     }),
@@ -190,8 +197,25 @@ export function deployPlanFor(
   };
 }
 
+/** Waking, as the wake page's function left it: capacity back, the listeners on the page. */
+function wakingPlan(plan: DeployPlan, existing: Stack): DeployPlan {
+  const state = sleepStateOf(existing);
+  const takesAsleep = plan.parameters.some((p) => p.ParameterKey === ASLEEP_PARAMETER);
+  return {
+    ...plan,
+    parameters: takesAsleep
+      ? withParameters(plan.parameters, { [ASLEEP_PARAMETER]: 'true' })
+      : plan.parameters,
+    tags: withTags(plan.tags, {
+      [SLEEP_TAG.state]: SLEEP_STATE.waking,
+      [SLEEP_TAG.awakeCapacity]: formatCapacity(state.awakeCapacity) || undefined,
+      [SLEEP_TAG.activeAt]: state.activeAt,
+    }),
+  };
+}
+
 /**
- * The stack as it is, awake or asleep, with only its tags changed (extend). Pure.
+ * The stack as it is, awake, asleep or waking, with only its tags changed (extend). Pure.
  */
 export function unchangedStatePlan(
   plan: DeployPlan,
@@ -201,7 +225,9 @@ export function unchangedStatePlan(
   const state = sleepStateOf(existing);
   const base = state.asleep
     ? asleepPlan(plan, existing)
-    : { ...plan, tags: withTags(plan.tags, { [SLEEP_TAG.activeAt]: state.activeAt }) };
+    : state.waking
+      ? wakingPlan(plan, existing)
+      : { ...plan, tags: withTags(plan.tags, { [SLEEP_TAG.activeAt]: state.activeAt }) };
   return { ...base, tags: withTags(base.tags, tags) };
 }
 

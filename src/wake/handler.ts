@@ -5,14 +5,31 @@ import {
   DescribeStacksCommand,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
+import {
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { RDSClient, StartDBClusterCommand } from '@aws-sdk/client-rds';
 import { stackClusters } from '../stack/clusters.js';
-import { nextWakeStep, wakeUpdate, type WakeStep } from './decide.js';
+import { sleepStateOf } from '../run/sleep-state.js';
+import {
+  nextWakeStep,
+  restoreCapacityUpdate,
+  switchListenerUpdate,
+  type WakeStep,
+} from './decide.js';
 import { wakePage } from './page.js';
 
 export interface WakeClients {
   cfn: CloudFormationClient;
   rds: RDSClient;
+  elb: ElasticLoadBalancingV2Client;
+}
+
+/** Where the stack is: its ID (the function's role is granted that one ARN) and its app's group. */
+export interface WakeTarget {
+  stackId: string;
+  appTargetGroup: string;
 }
 
 /** The answer to a visit, in the shape an ALB Lambda target returns. */
@@ -32,27 +49,42 @@ function alreadyUnderWay(error: unknown): boolean {
   );
 }
 
+async function healthyTargets(elb: ElasticLoadBalancingV2Client, group: string): Promise<number> {
+  const { TargetHealthDescriptions = [] } = await elb.send(
+    new DescribeTargetHealthCommand({ TargetGroupArn: group }),
+  );
+  return TargetHealthDescriptions.filter((t) => t.TargetHealth?.State === 'healthy').length;
+}
+
 /** Takes the wake one step further; returns the step it found. */
 export async function wakeStep(
   clients: WakeClients,
-  stackName: string,
+  target: WakeTarget,
   now: Date,
 ): Promise<WakeStep> {
   const { Stacks = [] } = await clients.cfn.send(
-    new DescribeStacksCommand({ StackName: stackName }),
+    new DescribeStacksCommand({ StackName: target.stackId }),
   );
   const stack = Stacks[0];
-  if (!stack) throw new Error(`pr-env wake: stack "${stackName}" was not found`);
-  // Only clusters whose tags show they are this stack's: a physical ID is only a name.
-  const step = nextWakeStep(stack, await stackClusters(clients.cfn, clients.rds, stack));
+  if (!stack) throw new Error(`pr-env wake: stack "${target.stackId}" was not found`);
+  const step = nextWakeStep({
+    stack,
+    // Only clusters whose tags show they are this stack's: a physical ID is only a name.
+    clusters: await stackClusters(clients.cfn, clients.rds, stack),
+    healthyTargets: sleepStateOf(stack).waking
+      ? await healthyTargets(clients.elb, target.appTargetGroup)
+      : undefined,
+  });
   try {
     if (step.kind === 'start-database') {
       for (const id of step.clusters) {
         await clients.rds.send(new StartDBClusterCommand({ DBClusterIdentifier: id }));
       }
     }
-    if (step.kind === 'update-stack')
-      await clients.cfn.send(new UpdateStackCommand(wakeUpdate(stack, now)));
+    if (step.kind === 'restore-capacity')
+      await clients.cfn.send(new UpdateStackCommand(restoreCapacityUpdate(stack, now)));
+    if (step.kind === 'switch-listener')
+      await clients.cfn.send(new UpdateStackCommand(switchListenerUpdate(stack)));
   } catch (error) {
     if (!alreadyUnderWay(error)) throw error;
   }
@@ -65,16 +97,15 @@ export async function answerVisit(
   env: Record<string, string | undefined>,
   now: Date,
 ): Promise<AlbResponse> {
-  // The stack's ID, not its name: the function's role is granted that one stack's ARN.
-  const stackName = env.STACK_ID ?? '';
+  const target = { stackId: env.STACK_ID ?? '', appTargetGroup: env.APP_TARGET_GROUP ?? '' };
   let step: WakeStep = { kind: 'busy', status: 'unknown' };
   try {
-    step = await wakeStep(clients, stackName, now);
+    step = await wakeStep(clients, target, now);
     // A Lambda's console is its CloudWatch log.
     // eslint-disable-next-line no-console
-    console.log(JSON.stringify({ stack: stackName, step }));
+    console.log(JSON.stringify({ stack: target.stackId, step }));
   } catch (error) {
-    console.error(`pr-env wake of "${stackName}" failed: ${(error as Error).message}`);
+    console.error(`pr-env wake of "${target.stackId}" failed: ${(error as Error).message}`);
   }
   return {
     // A page, not the load balancer's bare 503; never cached, for it changes as the wake goes on.
@@ -87,6 +118,10 @@ export async function answerVisit(
 
 let clients: WakeClients | undefined;
 export async function handler(): Promise<AlbResponse> {
-  clients ??= { cfn: new CloudFormationClient({}), rds: new RDSClient({}) };
+  clients ??= {
+    cfn: new CloudFormationClient({}),
+    rds: new RDSClient({}),
+    elb: new ElasticLoadBalancingV2Client({}),
+  };
   return answerVisit(clients, process.env, new Date());
 }

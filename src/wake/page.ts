@@ -11,9 +11,12 @@ export function minutesLeft(step: WakeStep): number {
       return 12;
     case 'wait-database':
       return 10;
-    case 'update-stack':
+    case 'restore-capacity':
     case 'busy':
       return 4;
+    case 'wait-instances':
+      return 3;
+    case 'switch-listener':
     case 'awake':
       return 1;
   }

@@ -51,7 +51,13 @@ async function say(pr: number, body: string, inputs: Record<string, string> = IN
 }
 
 beforeAll(async () => {
-  world = await startWorld({ resourceDelayMs: 5, changeSetDelayMs: 5, clusterTransitionMs: 1500 });
+  world = await startWorld({
+    resourceDelayMs: 5,
+    changeSetDelayMs: 5,
+    clusterTransitionMs: 1500,
+    // The web instance boots and passes its health checks a while after the group scales up.
+    targetHealthyAfterMs: 1500,
+  });
   world.aws.createBucket(TEMPLATES);
   world.aws.addSnapshot({ cluster: CLUSTER, createdAt: new Date(Date.now() - 3_600_000) });
   world.gh.setPermission(OWNER, REPO, 'alice', 'maintain');
@@ -114,20 +120,50 @@ describe('the wake page', () => {
     expect(byFunction('UpdateStack')).toHaveLength(0);
   });
 
-  it('once the database is up, a visit wakes the web tier; the listener goes back to the app', async () => {
+  it('once the database is up, a visit brings the web tier back, the page still answering', async () => {
     await until(() => world.aws.cluster(clusterId())?.status === 'available', 'the start');
     expect((await visit()).answeredBy).toBe('lambda');
     expect(byFunction('UpdateStack')).toHaveLength(1);
     await world.aws.settled();
     expect(stack()?.status).toBe('UPDATE_COMPLETE');
     expect(stack()?.parameters).toMatchObject({
-      Asleep: 'false',
+      Asleep: 'true',
       MinSize: '1',
       DesiredCapacity: '1',
       AppVersion: sha(610),
     });
-    expect(stack()?.tags).not.toHaveProperty('pr-env:state');
+    expect(stack()?.tags['pr-env:state']).toBe('waking');
     expect(stack()?.tags['pr-env:woke-on-visit']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    // The instance is not healthy yet: the app's group would answer 503, so the page stays.
+    expect(listenerTarget()).toBe(resource('WakeTargetGroup')?.physicalId);
+    const meanwhile = await visit();
+    expect(meanwhile).toMatchObject({ status: 200, answeredBy: 'lambda' });
+    expect(meanwhile.body).toContain('starting its web servers');
+    expect(byFunction('DescribeTargetHealth')).not.toHaveLength(0);
+    expect(byFunction('UpdateStack')).toHaveLength(1);
+  });
+
+  it('the comment says it is waking when the action runs meanwhile, and the listener stays', async () => {
+    const woke = stack()?.tags['pr-env:woke-on-visit'];
+    const run = await say(PR, '/pr-env extend 2');
+    expect(errors(run)).toEqual([]);
+    expect(sticky()).toContain('⏰ **waking**: a visit to its URL woke it');
+    // The action's first run since the visit tells of it (and its own update drops the record).
+    expect(sticky()).toContain(`| **Woken** | by a visit to its URL at ${woke} |`);
+    expect(stack()?.tags).not.toHaveProperty('pr-env:woke-on-visit');
+    expect(stack()?.tags['pr-env:state']).toBe('waking');
+    expect(stack()?.parameters.Asleep).toBe('true');
+    expect(listenerTarget()).toBe(resource('WakeTargetGroup')?.physicalId);
+  });
+
+  it('once an instance is healthy, a visit turns the listener back to the app', async () => {
+    await new Promise((r) => setTimeout(r, 1600));
+    expect((await visit()).answeredBy).toBe('lambda');
+    expect(byFunction('UpdateStack')).toHaveLength(2);
+    await world.aws.settled();
+    expect(stack()?.parameters).toMatchObject({ Asleep: 'false', DesiredCapacity: '1' });
+    expect(stack()?.tags).not.toHaveProperty('pr-env:state');
+    expect(stack()?.tags).not.toHaveProperty('pr-env:awake-capacity');
     expect(listenerTarget()).toBe(resource('TargetGroup')?.physicalId);
     expect(await visit()).toMatchObject({ status: 200, answeredBy: 'app' });
     // It named only its own stack.
@@ -137,8 +173,7 @@ describe('the wake page', () => {
     expect(new Set(own.map((c) => c.params.StackName))).toEqual(new Set([stack()?.stackId]));
   });
 
-  it('the next run tells of the wake the visit caused', async () => {
-    const woke = stack()?.tags['pr-env:woke-on-visit'];
+  it('a push after the wake deploys as ever, and tells of the visit no more', async () => {
     world.gh.updatePullRequest({ owner: OWNER, repo: REPO, number: PR, headSha: sha(611) });
     const run = await runAction(world, {
       eventName: 'pull_request_target',
@@ -151,7 +186,10 @@ describe('the wake page', () => {
       inputs: INPUTS,
     });
     expect(errors(run)).toEqual([]);
-    expect(sticky()).toContain(`| **Woken** | by a visit to its URL at ${woke} |`);
+    expect(sticky()).toContain('☀️ **awake**');
+    expect(sticky()).not.toContain('**Woken**');
+    expect(stack()?.parameters).toMatchObject({ Asleep: 'false', AppVersion: sha(611) });
+    expect(await visit()).toMatchObject({ status: 200, body: `app ${sha(611)}` });
   });
 
   it('without a template bucket there is no wake page: a sleeping URL answers 503', async () => {

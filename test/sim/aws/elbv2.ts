@@ -26,7 +26,13 @@ export class ElbService {
   private denied = false;
 
   constructor(
-    private readonly options: { region: string; accountId: string; stacks: () => StackRecord[] },
+    private readonly options: {
+      region: string;
+      accountId: string;
+      stacks: () => StackRecord[];
+      /** How long an instance is `initial` after its Auto Scaling group was last provisioned. */
+      targetHealthyAfterMs?: number;
+    },
   ) {}
 
   /** Adds load balancers outside any stack. */
@@ -73,7 +79,65 @@ export class ElbService {
     return [...this.extra, ...fromStacks];
   }
 
+  /**
+   * DescribeTargetHealth of a stack's target group: an `instance` group's targets are the
+   * DesiredCapacity instances of the Auto Scaling groups that name it (`TargetGroupARNs`),
+   * `initial` (Elb.RegistrationInProgress) for `targetHealthyAfterMs` after the group was last
+   * provisioned, then `healthy`; a `lambda` group's one target is its function, `unavailable`
+   * (health checks off, as they are by default).
+   */
+  private targetHealth(params: QueryParams): Record<string, unknown> {
+    const arn = params.string('TargetGroupArn') ?? '';
+    const resources = this.options.stacks().flatMap((s) => [...s.resources.values()]);
+    const group = resources.find(
+      (r) =>
+        r.type === 'AWS::ElasticLoadBalancingV2::TargetGroup' && isLive(r) && r.physicalId === arn,
+    );
+    if (!group) {
+      throw new QueryError('TargetGroupNotFound', 'One or more target groups not found');
+    }
+    if (group.properties.TargetType === 'lambda') {
+      const targets = (group.properties.Targets ?? []) as Array<{ Id?: string }>;
+      return {
+        TargetHealthDescriptions: targets.map((t) => ({
+          Target: { Id: t.Id },
+          TargetHealth: {
+            State: 'unavailable',
+            Reason: 'Target.HealthCheckDisabled',
+            Description: 'Health checks disabled',
+          },
+        })),
+      };
+    }
+    const port = group.properties.Port;
+    const groups = resources.filter(
+      (r) =>
+        r.type === 'AWS::AutoScaling::AutoScalingGroup' &&
+        isLive(r) &&
+        ((r.properties.TargetGroupARNs ?? []) as string[]).includes(arn),
+    );
+    const ready = (r: (typeof groups)[number]) =>
+      /_COMPLETE$/.test(r.status) &&
+      Date.now() - r.timestamp.getTime() >= (this.options.targetHealthyAfterMs ?? 0);
+    return {
+      TargetHealthDescriptions: groups.flatMap((r, g) =>
+        Array.from({ length: Number(r.properties.DesiredCapacity ?? 0) }, (_, i) => ({
+          Target: { Id: `i-0${g}${String(i).padStart(15, '0')}`, Port: port },
+          HealthCheckPort: String(port),
+          TargetHealth: ready(r)
+            ? { State: 'healthy' }
+            : {
+                State: 'initial',
+                Reason: 'Elb.RegistrationInProgress',
+                Description: 'Target registration is in progress',
+              },
+        })),
+      ),
+    };
+  }
+
   handle(params: QueryParams): Record<string, unknown> {
+    if (params.action === 'DescribeTargetHealth') return this.targetHealth(params);
     if (params.action !== 'DescribeLoadBalancers') {
       throw new QueryError(
         'InvalidAction',

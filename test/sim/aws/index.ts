@@ -82,6 +82,8 @@ export interface AwsSimulatorOptions {
   changeSetDelayMs?: number;
   /** RDS cluster stopping/starting duration (default 50 ms). */
   clusterTransitionMs?: number;
+  /** How long a web instance stays `initial` in its target group after a capacity change. */
+  targetHealthyAfterMs?: number;
   /** DescribeStacks page size without StackName (default 100). */
   describeStacksPageSize?: number;
   /** DescribeStackEvents page size (default 100). */
@@ -183,7 +185,12 @@ export class AwsSimulator {
       rds,
       s3,
       ec2: new Ec2Service({ region, accountId, stacks, quotas }),
-      elb: new ElbService({ region, accountId, stacks }),
+      elb: new ElbService({
+        region,
+        accountId,
+        stacks,
+        targetHealthyAfterMs: options.targetHealthyAfterMs,
+      }),
       cloudWatch: new CloudWatchService({ accountId }),
       serviceQuotas: new ServiceQuotasService({ region, accountId, quotas }),
       kms,

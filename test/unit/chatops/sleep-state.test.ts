@@ -82,6 +82,36 @@ describe('sleep and wake as stack updates', () => {
     expect(params(awakePlan(takes, sleeping, {}, now)).Asleep).toBe('false');
   });
 
+  it('extends a waking environment as it is: the page still answering, the state kept', () => {
+    const takes = {
+      ...plan,
+      parameters: [...plan.parameters, { ParameterKey: 'Asleep', ParameterValue: 'false' }],
+    };
+    const waking = stack(
+      {
+        'pr-env:state': 'waking',
+        'pr-env:awake-capacity': 'MinSize=2 DesiredCapacity=3',
+        'pr-env:active-at': '2026-11-23T11:00:00Z',
+        'pr-env:woke-on-visit': '2026-11-23T11:00:00Z',
+      },
+      { MinSize: '2', DesiredCapacity: '3' },
+    );
+    const extended = unchangedStatePlan(takes, waking, { 'pr-env:expires-at': 'never' });
+    expect(params(extended).Asleep).toBe('true');
+    expect(tags(extended)).toMatchObject({
+      'pr-env:state': 'waking',
+      'pr-env:awake-capacity': 'MinSize=2 DesiredCapacity=3',
+      'pr-env:active-at': '2026-11-23T11:00:00Z',
+      'pr-env:expires-at': 'never',
+    });
+    // Told of once, by the run that found it.
+    expect(tags(extended)).not.toHaveProperty('pr-env:woke-on-visit');
+    // A push finishes the wake: the deploy's own Asleep=false and tags, without the state.
+    const pushed = deployPlanFor(takes, waking, 'b'.repeat(40), {}, now);
+    expect(params(pushed).Asleep).toBe('false');
+    expect(tags(pushed)).not.toHaveProperty('pr-env:state');
+  });
+
   it('keeps the remembered capacity when put to sleep again', () => {
     const sleeping = stack(
       { 'pr-env:state': 'asleep', 'pr-env:awake-capacity': 'MinSize=2 DesiredCapacity=3' },

@@ -100,6 +100,14 @@ describe('the environment section of the comment', () => {
     );
   });
 
+  it('waking, says a visit woke it and bills it as awake', () => {
+    const body = renderComment(report({ environment: { state: 'waking' }, cost: estimate }));
+    expect(body).toContain(
+      '**Environment**: ⏰ **waking**: a visit to its URL woke it; its web instances are starting, and the URL shows the wake page until one answers',
+    );
+    expect(body).toMatch(/awake \*\*\$[\d.]+\/h\*\* \(\$[\d.]+\/day\) ← now/);
+  });
+
   it('names the failed step in the headline', () => {
     expect(lifecycleHeadline(report({ intent: 'wake', outcome: 'failure' }))).toBe(
       '❌ pr-env: wake-up failed for #7',

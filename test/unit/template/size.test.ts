@@ -14,7 +14,7 @@ describe('template size', () => {
     const body = JSON.stringify(parseTemplate(readFileSync(TEMPLATE_PATH, 'utf8'), TEMPLATE_PATH));
     const bytes = Buffer.byteLength(body, 'utf8');
     expect(bytes).toBeLessThan(TEMPLATE_BODY_LIMIT);
-    // Keep room to grow (the wake page's function is still to come): fail before the hard limit.
+    // Keep room to grow: fail before the hard limit, while there is still time to make room.
     expect(bytes).toBeLessThan(TEMPLATE_BODY_LIMIT * 0.9);
   });
 });

@@ -6,18 +6,28 @@ import {
   type Stack,
   type StackStatus,
 } from '@aws-sdk/client-cloudformation';
+import {
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeDBClustersCommand, RDSClient, StartDBClusterCommand } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { answerVisit } from '../../../src/wake/handler.js';
-import { nextWakeStep, wakeUpdate } from '../../../src/wake/decide.js';
+import {
+  nextWakeStep,
+  restoreCapacityUpdate,
+  switchListenerUpdate,
+} from '../../../src/wake/decide.js';
 
 const STACK_ID =
   'arn:aws:cloudformation:eu-west-1:123456789012:stack/pr-env-shop-pr-7/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 const ROLE = 'arn:aws:iam::123456789012:role/pr-env-setup-ServiceRole-1A2B';
 const CLUSTER = 'pr-env-shop-pr-7-dbcluster-abc';
 const NOW = new Date('2026-12-03T16:00:00Z');
-const ENV = { STACK_ID, ENVIRONMENT_NAME: 'pr-env-shop-pr-7' };
+const APP_GROUP =
+  'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/pr-env-Targe-1A2B/0123456789abcdef';
+const ENV = { STACK_ID, APP_TARGET_GROUP: APP_GROUP, ENVIRONMENT_NAME: 'pr-env-shop-pr-7' };
 
 function asleep(status: StackStatus = 'UPDATE_COMPLETE'): Stack {
   return {
@@ -43,9 +53,28 @@ function asleep(status: StackStatus = 'UPDATE_COMPLETE'): Stack {
   };
 }
 
+/** As the first wake update leaves it: capacity back, the listeners still on the page. */
+function waking(status: StackStatus = 'UPDATE_COMPLETE'): Stack {
+  const stack = asleep(status);
+  stack.Parameters = stack.Parameters!.map((p) =>
+    p.ParameterKey === 'MinSize'
+      ? { ...p, ParameterValue: '1' }
+      : p.ParameterKey === 'DesiredCapacity'
+        ? { ...p, ParameterValue: '2' }
+        : p,
+  );
+  stack.Tags = stack.Tags!.map((t) => (t.Key === 'pr-env:state' ? { ...t, Value: 'waking' } : t));
+  return stack;
+}
+
 const cfn = mockClient(CloudFormationClient);
 const rds = mockClient(RDSClient);
-const clients = () => ({ cfn: new CloudFormationClient({}), rds: new RDSClient({}) });
+const elb = mockClient(ElasticLoadBalancingV2Client);
+const clients = () => ({
+  cfn: new CloudFormationClient({}),
+  rds: new RDSClient({}),
+  elb: new ElasticLoadBalancingV2Client({}),
+});
 
 function world(stack: Stack, clusterStatus: string, clusterStack = STACK_ID) {
   cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack] });
@@ -74,6 +103,7 @@ function world(stack: Stack, clusterStatus: string, clusterStack = STACK_ID) {
 beforeEach(() => {
   cfn.reset();
   rds.reset();
+  elb.reset();
   vi.spyOn(console, 'log').mockImplementation(() => {});
   vi.spyOn(console, 'error').mockImplementation(() => {});
 });
@@ -97,32 +127,80 @@ describe('a visit to a sleeping environment', () => {
     expect(cfn.commandCalls(UpdateStackCommand)).toHaveLength(0);
   });
 
-  it('once the database is available, restores the capacity through a stack update as the service role', async () => {
+  it('once the database is available, restores the capacity, the listeners still on the page', async () => {
     world(asleep(), 'available');
     cfn.on(UpdateStackCommand).resolves({ StackId: STACK_ID });
     const answer = await answerVisit(clients(), ENV, NOW);
     expect(answer.body).toContain('ready in about 4 minutes');
     const [update] = cfn.commandCalls(UpdateStackCommand).map((c) => c.args[0].input);
-    expect(update).toEqual(wakeUpdate(asleep(), NOW));
-    expect(update).toMatchObject({
+    expect(update).toEqual(restoreCapacityUpdate(asleep(), NOW));
+    expect(update).toEqual({
       StackName: STACK_ID,
       UsePreviousTemplate: true,
       Capabilities: ['CAPABILITY_IAM'],
       Parameters: [
         { ParameterKey: 'MinSize', ParameterValue: '1' },
         { ParameterKey: 'DesiredCapacity', ParameterValue: '2' },
-        { ParameterKey: 'Asleep', ParameterValue: 'false' },
+        // Still the page: until an instance is healthy, the app's group would answer 503.
+        { ParameterKey: 'Asleep', UsePreviousValue: true },
         { ParameterKey: 'AppVersion', UsePreviousValue: true },
       ],
       Tags: [
         { Key: 'pr-env:repository', Value: 'acme/shop' },
         { Key: 'pr-env:pull-request', Value: '7' },
+        { Key: 'pr-env:awake-capacity', Value: 'MinSize=1 DesiredCapacity=2' },
+        { Key: 'pr-env:state', Value: 'waking' },
         { Key: 'pr-env:active-at', Value: '2026-12-03T16:00:00Z' },
         { Key: 'pr-env:woke-on-visit', Value: '2026-12-03T16:00:00Z' },
       ],
     });
     // The stack's own service role runs it: the function passes none (it may not pass roles).
     expect(update).not.toHaveProperty('RoleARN');
+    expect(rds.commandCalls(StartDBClusterCommand)).toHaveLength(0);
+    expect(elb.commandCalls(DescribeTargetHealthCommand)).toHaveLength(0);
+  });
+
+  it('waking, waits for a healthy instance in the app’s group, then turns the listeners back', async () => {
+    world(waking(), 'available');
+    elb.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [
+        {
+          Target: { Id: 'i-0a' },
+          TargetHealth: { State: 'initial', Reason: 'Elb.RegistrationInProgress' },
+        },
+      ],
+    });
+    expect((await answerVisit(clients(), ENV, NOW)).body).toContain('ready in about 3 minutes');
+    expect(cfn.commandCalls(UpdateStackCommand)).toHaveLength(0);
+    expect(elb.commandCalls(DescribeTargetHealthCommand)[0]!.args[0].input).toEqual({
+      TargetGroupArn: APP_GROUP,
+    });
+
+    elb.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [
+        { Target: { Id: 'i-0a' }, TargetHealth: { State: 'healthy' } },
+        { Target: { Id: 'i-0b' }, TargetHealth: { State: 'initial' } },
+      ],
+    });
+    cfn.on(UpdateStackCommand).resolves({ StackId: STACK_ID });
+    expect((await answerVisit(clients(), ENV, NOW)).body).toContain('ready in about 1 minute<');
+    const [update] = cfn.commandCalls(UpdateStackCommand).map((c) => c.args[0].input);
+    expect(update).toEqual({
+      StackName: STACK_ID,
+      UsePreviousTemplate: true,
+      Capabilities: ['CAPABILITY_IAM'],
+      Parameters: [
+        { ParameterKey: 'MinSize', UsePreviousValue: true },
+        { ParameterKey: 'DesiredCapacity', UsePreviousValue: true },
+        { ParameterKey: 'Asleep', ParameterValue: 'false' },
+        { ParameterKey: 'AppVersion', UsePreviousValue: true },
+      ],
+      Tags: [
+        { Key: 'pr-env:repository', Value: 'acme/shop' },
+        { Key: 'pr-env:pull-request', Value: '7' },
+        { Key: 'pr-env:active-at', Value: '2026-12-02T10:00:00Z' },
+      ],
+    });
     expect(rds.commandCalls(StartDBClusterCommand)).toHaveLength(0);
   });
 
@@ -212,34 +290,45 @@ describe('a visit to a sleeping environment', () => {
 
 describe('nextWakeStep', () => {
   const cluster = (status: string) => [{ id: CLUSTER, status }];
+  const step = (stack: Stack, status: string, healthyTargets?: number) =>
+    nextWakeStep({ stack, clusters: cluster(status), healthyTargets });
 
   it('leaves an awake environment be', () => {
     const awake = { ...asleep(), Tags: [] };
-    expect(nextWakeStep(awake, cluster('stopped'))).toEqual({ kind: 'awake' });
+    expect(step(awake, 'stopped')).toEqual({ kind: 'awake' });
   });
 
-  it('goes database first, then the stack', () => {
-    expect(nextWakeStep(asleep(), cluster('stopped'))).toEqual({
-      kind: 'start-database',
-      clusters: [CLUSTER],
-    });
-    expect(nextWakeStep(asleep(), cluster('starting'))).toEqual({
-      kind: 'wait-database',
-      statuses: ['starting'],
-    });
-    expect(nextWakeStep(asleep(), cluster('available'))).toEqual({ kind: 'update-stack' });
-    expect(nextWakeStep(asleep('UPDATE_IN_PROGRESS'), cluster('available'))).toEqual({
+  it('goes database first, then the capacity, then the listeners', () => {
+    expect(step(asleep(), 'stopped')).toEqual({ kind: 'start-database', clusters: [CLUSTER] });
+    expect(step(asleep(), 'starting')).toEqual({ kind: 'wait-database', statuses: ['starting'] });
+    expect(step(asleep(), 'available')).toEqual({ kind: 'restore-capacity' });
+    expect(step(asleep('UPDATE_IN_PROGRESS'), 'available')).toEqual({
       kind: 'busy',
       status: 'UPDATE_IN_PROGRESS',
     });
+    expect(step(waking('UPDATE_IN_PROGRESS'), 'available', 1)).toEqual({
+      kind: 'busy',
+      status: 'UPDATE_IN_PROGRESS',
+    });
+    expect(step(waking(), 'available', 0)).toEqual({ kind: 'wait-instances' });
+    expect(step(waking(), 'available')).toEqual({ kind: 'wait-instances' });
+    expect(step(waking(), 'available', 1)).toEqual({ kind: 'switch-listener' });
   });
 
   it('without a remembered capacity, gives it back to the template’s defaults', () => {
     const stack = asleep();
     stack.Tags = stack.Tags!.filter((t) => t.Key !== 'pr-env:awake-capacity');
-    expect(wakeUpdate(stack, NOW).Parameters).toEqual([
-      { ParameterKey: 'Asleep', ParameterValue: 'false' },
+    expect(restoreCapacityUpdate(stack, NOW).Parameters).toEqual([
+      { ParameterKey: 'Asleep', UsePreviousValue: true },
       { ParameterKey: 'AppVersion', UsePreviousValue: true },
     ]);
+  });
+
+  it('a stack without the Asleep parameter is not given one', () => {
+    const stack = waking();
+    stack.Parameters = stack.Parameters!.filter((p) => p.ParameterKey !== 'Asleep');
+    expect(switchListenerUpdate(stack).Parameters).not.toContainEqual(
+      expect.objectContaining({ ParameterKey: 'Asleep' }),
+    );
   });
 });
