@@ -24,6 +24,7 @@ import { edgePhase } from './phases/edge.js';
 import { latencyPhase } from './phases/latency.js';
 import { scalePhase } from './phases/scale.js';
 import { startupPhase } from './phases/startup.js';
+import { wakePhase } from './phases/wake.js';
 
 // The in-process SDK clients (the baseline waiters) would warn about Node 20 on every run.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -69,6 +70,8 @@ async function main(): Promise<number> {
 
   log(bold('\n(5) critical path'));
   const critical = criticalPathPhase();
+  log(bold('(6) wake on visit, modelled'));
+  const wake = wakePhase();
   const capacity = capacityPhase();
   log(bold('(1, 2) detection latency and API cost: ~60 s stacks, default polling'));
   log(bold('(4) start and size: measured while the stacks are created and the machine idles'));
@@ -93,6 +96,7 @@ async function main(): Promise<number> {
       wallMs: Date.now() - started,
       startup,
       critical,
+      wake,
       latency,
       edges,
       capacity,

@@ -3,6 +3,8 @@
  * and the closing note on every missed target: by how much, and why.
  */
 import type { CriticalPathResult } from '../phases/critical-path.js';
+import type { WakeResult } from '../phases/wake.js';
+import { wakeLine, wakeNotes, wakeSection } from './report-wake.js';
 import type { EdgeCaseResult } from '../phases/edge.js';
 import { capacityLine, edgeLines, edgeNotes, edgeTable } from './report-edge.js';
 import type { ModeCapacity } from '../phases/capacity.js';
@@ -53,6 +55,7 @@ export interface Results {
   wallMs: number;
   startup: StartupResult;
   critical: CriticalPathResult;
+  wake: WakeResult;
   latency: LatencyResult;
   edges: EdgeCaseResult[];
   capacity: ModeCapacity[];
@@ -227,6 +230,7 @@ function summaryLines(r: Results): Line[] {
       target: `≤ ${minutes(r.critical.urlTargetSeconds)}`,
       met: r.critical.url.seconds <= r.critical.urlTargetSeconds,
     },
+    wakeLine(r.wake),
     capacityLine(r.capacity),
   ];
 }
@@ -470,7 +474,7 @@ function scaleTable(r: Results): string {
 
 /** Every missed target: by how much, and what the measurements say about why. */
 export function closingNote(r: Results): string[] {
-  return [...baseNotes(r), ...edgeNotes(r.latency.samples, r.edges)];
+  return [...baseNotes(r), ...edgeNotes(r.latency.samples, r.edges), ...wakeNotes(r.wake)];
 }
 
 function baseNotes(r: Results): string[] {
@@ -611,5 +615,6 @@ ${startupTables(r)}
 Earliest finish of every resource when each starts as soon as all it references (Ref, GetAtt, Sub, DependsOn) is complete, with typical creation times per type. The URL answers when the ALB listener and the Auto Scaling group are complete (its instances signal once the app serves); no web-tier resource waits for the database, whose own path is beside it: the data answers once the writer instance is available, and the database is complete once the reader has joined, for a snapshot restore and for an Aurora clone (\`data-source: clone\`).
 
 ${criticalTables(r)}
-`;
+
+${wakeSection(r.wake)}`;
 }

@@ -144,6 +144,10 @@ export const TYPICAL_CREATE: Record<string, TypicalTime> = {
     note: 'estimate: one write to the secret',
   },
   'AWS::IAM::Policy': { seconds: 20, sources: ['S3'], note: 'as an IAM role, 20 s' },
+  'AWS::Logs::LogGroup': { seconds: 2, sources: [], note: 'estimate: one API call' },
+  'AWS::CloudWatch::Dashboard': { seconds: 2, sources: [], note: 'estimate: one API call' },
+  'AWS::Lambda::Function': { seconds: 10, sources: [], note: 'estimate: created, then active' },
+  'AWS::Lambda::Permission': { seconds: 2, sources: [], note: 'estimate: one API call' },
 };
 
 /**

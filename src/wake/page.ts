@@ -1,21 +1,22 @@
 import type { WakeStep } from './decide.js';
 
 /**
- * Minutes until the URL answers again, from where the wake is: an Aurora cluster starts in about
- * 5-10 minutes ("Stopping and starting an Amazon Aurora DB cluster", Aurora User Guide), then an
- * instance boots and passes two health checks 10 s apart in about 3. Rounded up, for people.
+ * Minutes until the URL answers again, from where the wake is, rounded up for people: the
+ * benchmark's wake model (bench/phases/wake.ts): a stopped Aurora cluster starts in about 9 min 20 s
+ * (a published start-db-cluster log), a web instance boots and serves in about 5 min, passes two
+ * health checks 10 s apart, and each step waits for the page's next reload (20 s). The model checks
+ * that no step promises less than it.
  */
 export function minutesLeft(step: WakeStep): number {
   switch (step.kind) {
     case 'start-database':
-      return 12;
+      return 16;
     case 'wait-database':
-      return 10;
+      return 16;
     case 'restore-capacity':
     case 'busy':
-      return 4;
     case 'wait-instances':
-      return 3;
+      return 6;
     case 'switch-listener':
     case 'awake':
       return 1;

@@ -117,7 +117,7 @@ describe('a visit to a sleeping environment', () => {
     expect(answer.statusCode).toBe(200);
     expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(answer.body).toContain(
-      'This environment is asleep. Waking it up: ready in about 12 minutes',
+      'This environment is asleep. Waking it up: ready in about 16 minutes',
     );
     expect(answer.body).toContain('<meta http-equiv="refresh" content="20">');
     expect(rds.commandCalls(StartDBClusterCommand).map((c) => c.args[0].input)).toEqual([
@@ -131,7 +131,7 @@ describe('a visit to a sleeping environment', () => {
     world(asleep(), 'available');
     cfn.on(UpdateStackCommand).resolves({ StackId: STACK_ID });
     const answer = await answerVisit(clients(), ENV, NOW);
-    expect(answer.body).toContain('ready in about 4 minutes');
+    expect(answer.body).toContain('ready in about 6 minutes');
     const [update] = cfn.commandCalls(UpdateStackCommand).map((c) => c.args[0].input);
     expect(update).toEqual(restoreCapacityUpdate(asleep(), NOW));
     expect(update).toEqual({
@@ -170,7 +170,7 @@ describe('a visit to a sleeping environment', () => {
         },
       ],
     });
-    expect((await answerVisit(clients(), ENV, NOW)).body).toContain('ready in about 3 minutes');
+    expect((await answerVisit(clients(), ENV, NOW)).body).toContain('ready in about 6 minutes');
     expect(cfn.commandCalls(UpdateStackCommand)).toHaveLength(0);
     expect(elb.commandCalls(DescribeTargetHealthCommand)[0]!.args[0].input).toEqual({
       TargetGroupArn: APP_GROUP,
