@@ -21,6 +21,7 @@ import {
 import { criticalPathPhase } from './phases/critical-path.js';
 import { capacityPhase } from './phases/capacity.js';
 import { edgePhase } from './phases/edge.js';
+import { paceModelPhase } from './phases/pace-model.js';
 import { latencyPhase } from './phases/latency.js';
 import { scalePhase } from './phases/scale.js';
 import { startupPhase } from './phases/startup.js';
@@ -73,6 +74,8 @@ async function main(): Promise<number> {
   log(bold('(6) wake on visit, modelled'));
   const wake = wakePhase();
   const capacity = capacityPhase();
+  log(bold('(1c) the watcher alone on modelled stacks'));
+  const paceModel = await paceModelPhase();
   log(bold('(1, 2) detection latency and API cost: ~60 s stacks, default polling'));
   log(bold('(4) start and size: measured while the stacks are created and the machine idles'));
   const latency = await latencyPhase(log, {
@@ -99,6 +102,7 @@ async function main(): Promise<number> {
       wake,
       latency,
       edges,
+      paceModel,
       capacity,
       waiters,
       scale,

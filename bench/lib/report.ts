@@ -3,10 +3,12 @@
  * and the closing note on every missed target: by how much, and why.
  */
 import type { CriticalPathResult } from '../phases/critical-path.js';
+import type { ModelledResult } from '../phases/pace-model.js';
 import type { WakeResult } from '../phases/wake.js';
 import { wakeLine, wakeNotes, wakeSection } from './report-wake.js';
 import type { EdgeCaseResult } from '../phases/edge.js';
 import { capacityLine, edgeLines, edgeNotes, edgeTable } from './report-edge.js';
+import { paceModelLine, paceModelSection } from './report-pace.js';
 import type { ModeCapacity } from '../phases/capacity.js';
 import type { LatencyResult, OperationSample, WaiterSample } from '../phases/latency.js';
 import { RATE_LIMIT, THROTTLE, type ScaleResult } from '../phases/scale.js';
@@ -58,6 +60,7 @@ export interface Results {
   wake: WakeResult;
   latency: LatencyResult;
   edges: EdgeCaseResult[];
+  paceModel: ModelledResult[];
   capacity: ModeCapacity[];
   waiters: WaiterSample[];
   scale: ScaleResult;
@@ -158,6 +161,7 @@ function summaryLines(r: Results): Line[] {
       met: median(d.publish) <= TARGETS.publishMedianMs,
     },
     ...edgeLines(r.latency.samples, r.edges),
+    paceModelLine(r.paceModel),
     {
       measure: 'CloudFormation reads per minute per stack while waiting (create)',
       prEnv: `median ${median(d.createRates).toFixed(1)}, max ${max(d.createRates).toFixed(1)}`,
@@ -590,6 +594,7 @@ Each case runs ${r.edges[0]?.prs ?? 0} pull requests through create, update and 
 
 ${edgeTable(r.edges)}
 
+${paceModelSection(r.paceModel)}
 ## 2. API cost
 
 Calls each run made, by API, as the simulator recorded them (each run has its own access key). "Reads while waiting" counts CloudFormation Describe/List/Get calls from ExecuteChangeSet (DeleteStack) to the poll that saw the stack's end, per minute of that wait; the SDK waiter's rate is over its own wait.

@@ -9,6 +9,7 @@ import {
   type TemplateSource,
 } from './change-set.js';
 import { deleteOwnedStack, settleStack, watch } from './settle.js';
+import { expectedResource, type ExpectedResource } from './operation-progress.js';
 import { SUCCESS_STATUS } from './status.js';
 import { StackOperationError, type StackTarget } from './target.js';
 
@@ -79,7 +80,7 @@ export async function deployStack(
     target,
     { StackId: changeSet.stackId },
     token,
-    operation === 'create' ? changeSet.changes.length : undefined,
+    operation === 'create' ? expectedOf(changeSet.changes) : undefined,
   );
   if (result.status !== SUCCESS_STATUS[operation]) {
     throw new StackOperationError(
@@ -91,6 +92,17 @@ export async function deployStack(
     );
   }
   return { operation, stack: result.stack, events: result.events, changes: changeSet.changes };
+}
+
+/** What a create goes through: every resource its change set adds. */
+function expectedOf(changes: Change[]): ExpectedResource[] {
+  return changes.map((c) =>
+    expectedResource(
+      c.ResourceChange?.LogicalResourceId ?? '',
+      c.ResourceChange?.ResourceType ?? '',
+      'create',
+    ),
+  );
 }
 
 /**

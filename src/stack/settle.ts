@@ -8,6 +8,7 @@ import {
 import * as core from '@actions/core';
 import { uniqueName } from '../naming.js';
 import { assertOwnedBy, describeStack } from './describe.js';
+import { expectedResource, type ExpectedResource } from './operation-progress.js';
 import { isInProgress, nextStep, type Goal } from './status.js';
 import { StackOperationError, type StackTarget } from './target.js';
 import { watchOperation } from './watch.js';
@@ -174,12 +175,12 @@ export async function deleteOwnedStack(
   }
 }
 
-/** Follows one of the target's operations (touching `expectedResources`, if known) to its end. */
+/** Follows one of the target's operations (going through `expectedResources`, if known) to its end. */
 export function watch(
   target: StackTarget,
   stack: StackRef,
   token: string,
-  expectedResources?: number,
+  expectedResources?: ExpectedResource[],
 ) {
   return watchOperation(target.cfn, {
     stackId: stack.StackId ?? target.stackName,
@@ -196,18 +197,20 @@ export function watch(
 }
 
 /**
- * How many resources a delete will go through, so the watcher knows when the last is in flight.
+ * The resources a delete will go through, so the watcher knows when the last is in flight.
  * Unknown (undefined) if the stack cannot be read: the watcher then paces without it.
  */
 async function resourcesToDelete(
   target: StackTarget,
   stack: StackRef,
-): Promise<number | undefined> {
+): Promise<ExpectedResource[] | undefined> {
   try {
     const { StackResources = [] } = await target.cfn.send(
       new DescribeStackResourcesCommand({ StackName: stack.StackId }),
     );
-    return StackResources.filter((r) => r.ResourceStatus !== 'DELETE_COMPLETE').length;
+    return StackResources.filter((r) => r.ResourceStatus !== 'DELETE_COMPLETE').map((r) =>
+      expectedResource(r.LogicalResourceId ?? '', r.ResourceType ?? '', 'delete'),
+    );
   } catch {
     return undefined;
   }

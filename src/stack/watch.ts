@@ -8,11 +8,12 @@ import {
 import { systemClock, type Clock } from '../clock.js';
 import { describeStack } from './describe.js';
 import { isStackEvent } from './root-cause.js';
-import { isInProgress, isSettled } from './status.js';
+import { isSettled } from './status.js';
+import { OperationProgress, type ExpectedResource } from './operation-progress.js';
 import { formatEvent } from './event-line.js';
 import { WatchTimeoutError } from './watch-timeout.js';
+import { ReadBudget } from './read-budget.js';
 import {
-  ReadBudget,
   SETTLED_FAST_WINDOW_MS,
   defaultPollPolicy,
   nextReadAt,
@@ -45,8 +46,8 @@ export interface WatchRequest {
   /** Epoch milliseconds after which waiting stops. */
   deadline: number;
   poll?: PollPolicy;
-  /** How many resources the operation touches (its change set's changes), when known. */
-  expectedResources?: number;
+  /** The resources the operation goes through (a create's change set, a delete's), when known. */
+  expectedResources?: ExpectedResource[];
   clock?: Clock;
   onEvent?: (event: StackEvent) => void;
   /** Reads made beside the watcher meanwhile, which its budget counts too. */
@@ -92,8 +93,7 @@ async function followEvents(
   const sideAtStart = request.sideReads?.count ?? 0;
   const seen = new Set<string>();
   const events: StackEvent[] = [];
-  const inFlight = new Set<string>();
-  const settled = new Set<string>();
+  const progress = new OperationProgress(request.expectedResources, startedAt);
   let lastStatus = 'unknown';
   const pace: PaceState = { phase: 'working', lastInterval: poll.fastMs, backoffMs: 0 };
   // Events before this are older than the operation. Until its first event is seen, a margin
@@ -121,16 +121,8 @@ async function followEvents(
       floor = Math.min(floor, event.Timestamp?.getTime() ?? floor);
       events.push(event);
       onEvent(event);
-      const id = event.LogicalResourceId ?? '';
-      if (isStackEvent(event)) {
-        lastStatus = event.ResourceStatus ?? lastStatus;
-      } else if (isInProgress(event.ResourceStatus ?? '')) {
-        inFlight.add(id);
-        settled.delete(id);
-      } else {
-        inFlight.delete(id);
-        settled.add(id);
-      }
+      if (isStackEvent(event)) lastStatus = event.ResourceStatus ?? lastStatus;
+      progress.observe(event);
     }
     const ended = fresh.find((e) => isStackEvent(e) && isSettled(e.ResourceStatus ?? ''));
     if (ended) {
@@ -142,17 +134,16 @@ async function followEvents(
     if (clock.now() >= request.deadline) {
       throw new WatchTimeoutError(request.stackName, lastStatus, events);
     }
-    const progress = {
-      inFlight: inFlight.size,
-      settled: settled.size,
-      expected: request.expectedResources,
-    };
+    const where = progress.snapshot();
     budget.recordSide((request.sideReads?.count ?? 0) - sideAtStart);
-    const phase = phaseOf(progress);
-    pace.workingMs = workingInterval(poll, progress, clock.now() - startedAt);
+    const phase = phaseOf(where);
+    pace.workingMs = workingInterval(poll, where, clock.now() - startedAt);
+    pace.earliestEndAt = where.earliestEndAt;
+    pace.latestEndAt = where.latestEndAt;
     if (phase !== 'settled' || pace.phase !== 'settled' || fresh.length > 0) {
       pace.quietSince = clock.now();
     }
+    if (phase !== 'near-end' || pace.phase !== 'near-end') pace.nearSince = clock.now();
     pace.phase = phase;
     const at = nextReadAt(poll, budget, pace, clock.now());
     await clock.sleep(Math.max(0, Math.min(at, request.deadline) - clock.now()));
@@ -204,7 +195,7 @@ async function readCounted<T extends { $metadata?: { attempts?: number } }>(
     budget.record(output.$metadata?.attempts);
     return output;
   } catch (error) {
-    budget.record((error as { $metadata?: { attempts?: number } }).$metadata?.attempts);
+    budget.record((error as { $metadata?: { attempts?: number } }).$metadata?.attempts, false);
     throw error;
   }
 }

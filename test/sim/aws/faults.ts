@@ -71,8 +71,8 @@ export class ResourceFaults {
   }
 }
 
-/** Small seeded PRNG so a throttling pattern can be replayed. */
-function mulberry32(seed: number): () => number {
+/** Small seeded PRNG so a throttling pattern (or the benchmark's model) can be replayed. */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -6,6 +6,8 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { END_PACE_CAP_MS } from '../../../src/stack/pace.js';
+import { expectedResource } from '../../../src/stack/operation-progress.js';
 import {
   defaultPollPolicy,
   isThrottling,
@@ -303,9 +305,11 @@ describe('watchOperation', () => {
       [[done, dbDone, dbStart, start]],
     ]);
     await watchOperation(cfn, request(clock));
-    // In flight: the near pace. Settled: the fast pace for SETTLED_FAST_WINDOW_MS, then wider.
+    // In flight: the near pace. Settled: the fast pace for SETTLED_FAST_WINDOW_MS, then wider, up
+    // to the cap (the end may still come any second).
     expect(SETTLED_FAST_WINDOW_MS).toBe(15_000);
-    expect(clock.sleeps).toEqual([2000, 2000, ...Array(15).fill(1000), 2000, 4000, 5000, 5000]);
+    expect(END_PACE_CAP_MS).toBe(4000);
+    expect(clock.sleeps).toEqual([2000, 2000, ...Array(15).fill(1000), 2000, 4000, 4000, 4000]);
   });
 
   it('keeps the fast pace while the stack itself still moves after its resources', async () => {
@@ -336,22 +340,30 @@ describe('watchOperation pacing with a resource count and a read budget', () => 
     cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [stack('CREATE_COMPLETE')] });
   });
 
-  it('reads a create slowly while it has far to go, at the near pace once the last two of its resources are in flight', async () => {
+  it('reads a create seldom while a slow resource is still to start, at the near pace once the last has started', async () => {
     const start = event({ status: 'CREATE_IN_PROGRESS', token: TOKEN });
     const inProgress = (id: string) => event({ status: 'CREATE_IN_PROGRESS', id, token: TOKEN });
     const complete = (id: string) => event({ status: 'CREATE_COMPLETE', id, token: TOKEN });
     const done = event({ status: 'CREATE_COMPLETE', token: TOKEN });
-    const wave = [inProgress('C'), inProgress('B'), inProgress('A'), start];
+    const network = [inProgress('Subnet'), inProgress('Vpc'), start];
+    const writer = [inProgress('Writer'), complete('Subnet'), complete('Vpc'), ...network];
     scriptEvents([
-      ...Array.from({ length: 6 }, () => [wave]),
-      [[complete('A'), ...wave]],
-      [[complete('B'), complete('A'), ...wave]],
-      [[done, complete('C'), complete('B'), complete('A'), ...wave]],
+      ...Array.from({ length: 5 }, () => [network]),
+      ...Array.from({ length: 2 }, () => [writer]),
+      [[inProgress('Reader'), complete('Writer'), ...writer]],
+      [[done, complete('Reader'), inProgress('Reader'), complete('Writer'), ...writer]],
     ]);
-    await watchOperation(cfn, request(clock, [], { expectedResources: 3 }));
-    // Nothing settled: the near pace for the first 5 s (a small stack may be done by then), then
-    // slow (5 s). Two to go: near (2 s). One to go: near. The end.
-    expect(clock.sleeps).toEqual([2000, 2000, 2000, 5000, 5000, 5000, 2000, 2000]);
+    const expected = [
+      expectedResource('Vpc', 'AWS::EC2::VPC', 'create'),
+      expectedResource('Subnet', 'AWS::EC2::Subnet', 'create'),
+      expectedResource('Writer', 'AWS::RDS::DBInstance', 'create'),
+      expectedResource('Reader', 'AWS::RDS::DBInstance', 'create'),
+    ];
+    await watchOperation(cfn, request(clock, [], { expectedResources: expected }));
+    // Two database instances still to start: as seldom as the operation is old (×1.5, from the
+    // near pace up to the slow one). The writer started, the reader not yet: still slow. The
+    // reader started (the last slow one): the near pace, until the end.
+    expect(clock.sleeps).toEqual([2000, 3000, 5000, 5000, 5000, 5000, 5000, 2000]);
   });
 
   it('reads at most 12 times a minute however long the stack takes, and spends its savings at the end', async () => {
@@ -377,7 +389,7 @@ describe('watchOperation pacing with a resource count and a read budget', () => 
       cfn,
       request(clock, [], {
         deadline: clock.now() + 600_000,
-        expectedResources: 1,
+        expectedResources: [expectedResource('Database', 'AWS::RDS::DBInstance', 'create')],
         poll: { fastMs: 1000, nearMs: 2000, slowMs: 5000, readsPerMinute: 12 },
       }),
     );
