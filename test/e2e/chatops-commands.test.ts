@@ -2,8 +2,7 @@
 // the simulators; a reader refused; help and unknown commands answered; bots, edits and plain
 // issues ignored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueCommentEvent } from '../fixtures/events.js';
-import { CLUSTER, OWNER, REPO, errors, runAction, sha, startWorld, type World } from './harness.js';
+import { CLUSTER, OWNER, REPO, comment, errors, sha, startWorld, type World } from './harness.js';
 
 const MARKER = '<!-- pr-env:sticky-comment -->';
 const PR = 31;
@@ -29,29 +28,14 @@ const sticky = () => world.gh.comments(OWNER, REPO, PR).filter((c) => c.body.inc
 const replies = () =>
   world.gh.comments(OWNER, REPO, PR).filter((c) => c.body.includes('<!-- pr-env:reply -->'));
 
-/** Writes the comment on the fake GitHub, then runs the action for its issue_comment event. */
-async function say(
+function say(
   body: string,
   user = 'alice',
-  options: { isPullRequest?: boolean; authorAssociation?: string } = {},
+  event: { isPullRequest?: boolean; authorAssociation?: string } = {},
 ) {
-  const comment = world.gh.addComment({ owner: OWNER, repo: REPO, issue: PR, body, user });
-  const run = await runAction(world, {
-    eventName: 'issue_comment',
-    payload: issueCommentEvent({
-      owner: OWNER,
-      repo: REPO,
-      number: PR,
-      body,
-      user,
-      commentId: comment.id,
-      ...options,
-    }),
-    // GitHub deployments are another test's subject; their writes only slow this one down.
-    inputs: { 'source-db-cluster': CLUSTER, deployment: 'false' },
-  });
-  const reactions = () => world.gh.reactions(comment.id).map((r) => r.content);
-  return { run, reactions };
+  // GitHub deployments are another test's subject; their writes only slow this one down.
+  const inputs = { 'source-db-cluster': CLUSTER, deployment: 'false' };
+  return comment(world, { pr: PR, body, user, event, inputs });
 }
 
 describe('commands from a user with write access', () => {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { AwsSimulator, type AwsSimulatorOptions } from '../sim/aws/index.js';
 import { GitHubFake } from '../sim/github/index.js';
 import { createRunnerContext } from '../sim/github/runner.js';
+import { issueCommentEvent, type IssueCommentEventOptions } from '../fixtures/events.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BUNDLE = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
@@ -118,6 +119,47 @@ export async function runAction(world: World, options: RunOptions): Promise<Acti
 }
 
 /** The `::warning` lines of a run, as printed. */
+export interface CommentOptions {
+  pr: number;
+  body: string;
+  /** The commenter (default alice, whom the tests give write access). */
+  user?: string;
+  inputs?: Record<string, string>;
+  env?: Record<string, string>;
+  /** More of the issue_comment payload: a comment on an issue, the author's association. */
+  event?: Pick<IssueCommentEventOptions, 'isPullRequest' | 'authorAssociation'>;
+}
+
+/**
+ * Writes a comment on the fake GitHub, then runs the action for its issue_comment event, as
+ * GitHub would. `reactions` reads what the action left on the comment.
+ */
+export async function comment(world: World, o: CommentOptions) {
+  const user = o.user ?? 'alice';
+  const written = world.gh.addComment({
+    owner: OWNER,
+    repo: REPO,
+    issue: o.pr,
+    body: o.body,
+    user,
+  });
+  const run = await runAction(world, {
+    eventName: 'issue_comment',
+    payload: issueCommentEvent({
+      owner: OWNER,
+      repo: REPO,
+      number: o.pr,
+      body: o.body,
+      user,
+      commentId: written.id,
+      ...o.event,
+    }),
+    inputs: o.inputs,
+    env: o.env,
+  });
+  return { run, reactions: () => world.gh.reactions(written.id).map((r) => r.content) };
+}
+
 export function warnings(run: { stdout: string }): string[] {
   return run.stdout.split('\n').filter((line) => line.startsWith('::warning'));
 }

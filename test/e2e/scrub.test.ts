@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueCommentEvent, pullRequestEvent } from '../fixtures/events.js';
+import { pullRequestEvent } from '../fixtures/events.js';
 import { postgresAvailable, startPostgres, type Postgres } from '../helpers/postgres.js';
 import {
   CLUSTER,
@@ -17,6 +17,7 @@ import {
   REPO,
   ROOT,
   errors,
+  comment,
   runAction,
   sha,
   stackOf,
@@ -114,26 +115,20 @@ describe.skipIf(!postgresAvailable())('scrub-sql against a real PostgreSQL', () 
 
   /** A PR comment, and the action's run for it (with the same inputs as the deploys). */
   async function say(pr: number, body: string, user: string) {
-    const comment = world.gh.addComment({ owner: OWNER, repo: REPO, issue: pr, body, user });
-    const run = await runAction(world, {
-      eventName: 'issue_comment',
-      payload: issueCommentEvent({
-        owner: OWNER,
-        repo: REPO,
-        number: pr,
-        body,
-        user,
-        commentId: comment.id,
-      }),
-      inputs: {
-        'source-db-cluster': CLUSTER,
-        'template-bucket': TEMPLATES,
-        'scrub-sql': 'scrub.sql',
-        deployment: 'false',
-      },
+    const inputs = {
+      'source-db-cluster': CLUSTER,
+      'template-bucket': TEMPLATES,
+      'scrub-sql': 'scrub.sql',
+      deployment: 'false',
+    };
+    const said = await comment(world, {
+      pr,
+      body,
+      user,
+      inputs,
       env: { GITHUB_WORKSPACE: workspace },
     });
-    return { run, reactions: world.gh.reactions(comment.id).map((r) => r.content) };
+    return { run: said.run, reactions: said.reactions() };
   }
 
   it('masks the data before the web tier may reach it, and says so with the SQL’s SHA-256', async () => {

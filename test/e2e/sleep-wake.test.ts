@@ -2,8 +2,18 @@
 // (CloudFormation stays the source of truth) and a StopDBCluster on the stack's own cluster; wake
 // starts the cluster, waits for it, and restores the capacity. A push wakes a sleeping environment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueCommentEvent, pullRequestEvent } from '../fixtures/events.js';
-import { CLUSTER, OWNER, REPO, errors, runAction, sha, startWorld, type World } from './harness.js';
+import { pullRequestEvent } from '../fixtures/events.js';
+import {
+  CLUSTER,
+  OWNER,
+  REPO,
+  comment,
+  errors,
+  runAction,
+  sha,
+  startWorld,
+  type World,
+} from './harness.js';
 
 const MARKER = '<!-- pr-env:sticky-comment -->';
 const PR = 51;
@@ -46,20 +56,8 @@ const sticky = () =>
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 
 async function say(body: string) {
-  const comment = world.gh.addComment({ owner: OWNER, repo: REPO, issue: PR, body, user: 'alice' });
-  const run = await runAction(world, {
-    eventName: 'issue_comment',
-    payload: issueCommentEvent({
-      owner: OWNER,
-      repo: REPO,
-      number: PR,
-      body,
-      user: 'alice',
-      commentId: comment.id,
-    }),
-    inputs: INPUTS,
-  });
-  return { run, reactions: world.gh.reactions(comment.id).map((r) => r.content) };
+  const { run, reactions } = await comment(world, { pr: PR, body, inputs: INPUTS });
+  return { run, reactions: reactions() };
 }
 
 describe('sleep and wake', () => {

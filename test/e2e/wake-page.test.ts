@@ -6,9 +6,19 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueCommentEvent, pullRequestEvent } from '../fixtures/events.js';
+import { pullRequestEvent } from '../fixtures/events.js';
 import { FUNCTION_ACCESS_KEY, visitEnvironment } from '../sim/aws/load-balancer.js';
-import { CLUSTER, OWNER, REPO, errors, runAction, sha, startWorld, type World } from './harness.js';
+import {
+  CLUSTER,
+  OWNER,
+  REPO,
+  comment,
+  errors,
+  runAction,
+  sha,
+  startWorld,
+  type World,
+} from './harness.js';
 
 const MARKER = '<!-- pr-env:sticky-comment -->';
 const PR = 61;
@@ -35,19 +45,7 @@ function open(pr: number, head: number, inputs: Record<string, string>) {
 }
 
 async function say(pr: number, body: string, inputs: Record<string, string> = INPUTS) {
-  const comment = world.gh.addComment({ owner: OWNER, repo: REPO, issue: pr, body, user: 'alice' });
-  return runAction(world, {
-    eventName: 'issue_comment',
-    payload: issueCommentEvent({
-      owner: OWNER,
-      repo: REPO,
-      number: pr,
-      body,
-      user: 'alice',
-      commentId: comment.id,
-    }),
-    inputs,
-  });
+  return (await comment(world, { pr, body, inputs })).run;
 }
 
 beforeAll(async () => {
