@@ -121,6 +121,8 @@ export async function modelOperation(
   model: ModelCase,
   seed: number,
   policy: PollPolicy = defaultPollPolicy({}),
+  /** Told of every read: when (ms into the wait), and what it got. */
+  trace?: (atMs: number, what: string) => void,
 ): Promise<ModelSample> {
   const random = mulberry32(seed);
   const { events, end } = timeline(template, active, model, random);
@@ -146,12 +148,14 @@ export async function modelOperation(
         };
       reads += 1;
       if (model.throttleRate && random() < model.throttleRate) {
+        trace?.(now - t0, 'throttled');
         throw Object.assign(new Error('Rate exceeded'), {
           name: 'Throttling',
           $metadata: { attempts: 1 },
         });
       }
       const visible = events.map(asEvent).filter((e) => e.Timestamp!.getTime() <= now);
+      trace?.(now - t0, `${visible.length} events, the last ${visible.at(-1)?.LogicalResourceId}`);
       if (now - t0 >= end && sawEndAt === undefined) sawEndAt = now - t0;
       return { StackEvents: visible.reverse(), $metadata: { attempts: 1 } };
     },
