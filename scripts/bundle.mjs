@@ -9,6 +9,7 @@
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { PARSED_TEMPLATES, parsedTemplates } from './parsed-templates.mjs';
 import { buildWakeZip } from './wake-function.mjs';
 
 /** The wake page's function, beside the action's code (src/wake/code.ts reads it from there). */
@@ -61,6 +62,7 @@ export async function bundle(outDir) {
   });
   writeFileSync(path.join(outDir, 'package.json'), '{"type":"module"}\n');
   writeFileSync(path.join(outDir, WAKE_ZIP), await buildWakeZip());
+  writeFileSync(path.join(outDir, PARSED_TEMPLATES), await parsedTemplates());
   writeFileSync(path.join(outDir, 'licenses.txt'), licenses(result.metafile));
   return result.metafile;
 }

@@ -65,6 +65,8 @@ const DIST = path.dirname(BUNDLE);
 /** What a chunk of the bundle is, from its name (the SDK facades in src/aws/sdk/) or content. */
 function holds(file: string): string {
   if (file === 'index.js') return 'entry (always loaded)';
+  if (file === 'templates.json') return 'the bundled template, parsed at build';
+  if (file === 'wake.zip') return "the wake page's function";
   if (!file.endsWith('.js')) return file === 'licenses.txt' ? 'licence texts' : 'metadata';
   const facade = /^(cloudformation|rds|s3|ec2|service-quotas|ecr|ssm|cloudwatch|kms)-/.exec(file);
   if (facade) return FACADES[facade[1]!]!;

@@ -16,6 +16,11 @@ import type { STSClient } from '@aws-sdk/client-sts';
  */
 export interface AwsClients {
   region: string;
+  /**
+   * Settles once any of these clients has had its first answer from AWS (or its first error):
+   * what can wait (GitHub's bookkeeping) starts then, not before the first AWS call.
+   */
+  firstAnswer: Promise<void>;
   cloudFormation(): Promise<CloudFormationClient>;
   /**
    * The watcher's client for its DescribeStackEvents polls: one attempt a call, so that every
@@ -64,7 +69,34 @@ function lazy<T>(make: () => Promise<T>): () => Promise<T> {
   return () => (value ??= make());
 }
 
+interface WithMiddleware {
+  middlewareStack: {
+    add(
+      middleware: (
+        next: (args: unknown) => Promise<unknown>,
+      ) => (args: unknown) => Promise<unknown>,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
 export function createAwsClients(region: string, env: NodeJS.ProcessEnv = process.env): AwsClients {
+  let answered!: () => void;
+  const firstAnswer = new Promise<void>((resolve) => (answered = resolve));
+  // Around the whole call, its retries included: settles when the call does.
+  const told = <C>(client: C): C => {
+    (client as WithMiddleware).middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } finally {
+          answered();
+        }
+      },
+      { step: 'initialize', name: 'prEnvFirstAnswer' },
+    );
+    return client;
+  };
   const common = {
     region,
     maxAttempts: MAX_ATTEMPTS,
@@ -73,56 +105,57 @@ export function createAwsClients(region: string, env: NodeJS.ProcessEnv = proces
   };
   return {
     region,
+    firstAnswer,
     cloudFormation: lazy(async () => {
       const { CloudFormationClient } = await import('./sdk/cloudformation.js');
-      return new CloudFormationClient(common);
+      return told(new CloudFormationClient(common));
     }),
     cloudFormationPolls: lazy(async () => {
       const { CloudFormationClient } = await import('./sdk/cloudformation.js');
-      return new CloudFormationClient({ ...common, maxAttempts: 1 });
+      return told(new CloudFormationClient({ ...common, maxAttempts: 1 }));
     }),
     rds: lazy(async () => {
       const { RDSClient } = await import('./sdk/rds.js');
-      return new RDSClient(common);
+      return told(new RDSClient(common));
     }),
     s3: lazy(async () => {
       const { S3Client } = await import('./sdk/s3.js');
       // A custom endpoint (a local simulator, LocalStack, a VPC endpoint by IP) has no bucket
       // subdomains: address buckets by path.
       const forcePathStyle = Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
-      return new S3Client({ ...common, forcePathStyle });
+      return told(new S3Client({ ...common, forcePathStyle }));
     }),
     ec2: lazy(async () => {
       const { EC2Client } = await import('./sdk/ec2.js');
-      return new EC2Client(common);
+      return told(new EC2Client(common));
     }),
     serviceQuotas: lazy(async () => {
       const { ServiceQuotasClient } = await import('./sdk/service-quotas.js');
-      return new ServiceQuotasClient(common);
+      return told(new ServiceQuotasClient(common));
     }),
     elasticLoadBalancing: lazy(async () => {
       const { ElasticLoadBalancingV2Client } = await import('./sdk/elastic-load-balancing-v2.js');
-      return new ElasticLoadBalancingV2Client(common);
+      return told(new ElasticLoadBalancingV2Client(common));
     }),
     kms: lazy(async () => {
       const { KMSClient } = await import('./sdk/kms.js');
-      return new KMSClient(common);
+      return told(new KMSClient(common));
     }),
     sts: lazy(async () => {
       const { STSClient } = await import('./sdk/sts.js');
-      return new STSClient(common);
+      return told(new STSClient(common));
     }),
     ecr: lazy(async () => {
       const { ECRClient } = await import('./sdk/ecr.js');
-      return new ECRClient(common);
+      return told(new ECRClient(common));
     }),
     cloudWatch: lazy(async () => {
       const { CloudWatchClient } = await import('./sdk/cloudwatch.js');
-      return new CloudWatchClient(common);
+      return told(new CloudWatchClient(common));
     }),
     ssm: lazy(async () => {
       const { SSMClient } = await import('./sdk/ssm.js');
-      return new SSMClient(common);
+      return told(new SSMClient(common));
     }),
   };
 }

@@ -33,6 +33,9 @@ export class GitHubReporter {
   private commentId?: number;
   /** Cancels the progress edit in flight, if any. */
   private progressInFlight?: AbortController;
+  /** Resolved as the final report begins: nothing waits past it to start. */
+  private finishing!: () => void;
+  private readonly finished = new Promise<void>((resolve) => (this.finishing = resolve));
 
   constructor(private readonly options: GitHubReporterOptions) {}
 
@@ -62,13 +65,21 @@ export class GitHubReporter {
   }
 
   /**
-   * Starts recording a deployment without holding the run up: GitHub's write pacing (a second
-   * between writes) would otherwise delay the first AWS call. `finish` waits for it; so may a
-   * caller, through the promise returned (which never rejects: a GitHub failure is a warning).
+   * Starts recording a deployment without holding the run up, once `notBefore` has settled (the
+   * run's first AWS answer: loading Octokit, half a megabyte, would otherwise delay the first
+   * AWS call by some 35 ms) or the final report begins, whichever is first. `finish` waits for
+   * it; so may a caller, through the promise returned (which never rejects: a GitHub failure is
+   * a warning).
    */
-  async startDeployment(pr: number, ref: string): Promise<void> {
+  async startDeployment(pr: number, ref: string, notBefore?: Promise<unknown>): Promise<void> {
     if (!this.options.deployment) return;
-    this.deployment = this.attempt('create the GitHub deployment', async (octokit) => {
+    const ready = Promise.race([notBefore?.catch(() => undefined), this.finished]);
+    this.deployment = ready.then(() => this.record(pr, ref));
+    await this.deployment;
+  }
+
+  private record(pr: number, ref: string): Promise<number | undefined> {
+    return this.attempt('create the GitHub deployment', async (octokit) => {
       const id = await createDeployment(octokit, this.options.repo, {
         ref,
         environment: environmentName(pr),
@@ -81,7 +92,6 @@ export class GitHubReporter {
       });
       return id;
     });
-    await this.deployment;
   }
 
   /**
@@ -112,6 +122,7 @@ export class GitHubReporter {
   }
 
   async finish(report: RunReport): Promise<void> {
+    this.finishing();
     if (report.prNumber === undefined) return;
     const pr = report.prNumber;
     // The final report never waits for a progress edit: it cancels it and takes its place.

@@ -213,8 +213,8 @@ export async function runDeploy(
   const pr = await currentPullRequest(context, prNumber, fromEvent);
   report.headSha = pr.headSha;
   const target = await stackTarget(context, prNumber);
-  // Not awaited: recorded alongside the AWS work (see startDeployment).
-  void context.github.startDeployment(prNumber, pr.headSha);
+  // Not awaited: recorded alongside the AWS work, from its first answer on (see startDeployment).
+  void context.github.startDeployment(prNumber, pr.headSha, context.aws.firstAnswer);
   // Before any stack call or upload: a missing or foreign network-stack, a build that is missing
   // or refused, change nothing.
   await networkValues(context, loaded);

@@ -3,6 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Parameter } from '@aws-sdk/client-cloudformation';
 import { withContext } from '../errors.js';
 import type { TemplateSource } from '../stack/change-set.js';
+import { parsedAtBuild } from './parsed-copy.js';
 import { parseTemplate, type CfnTemplate } from './cfn-yaml.js';
 
 /** CloudFormation's limit for an inline TemplateBody; past it the template must come from S3. */
@@ -23,7 +24,7 @@ export function loadTemplate(path: string): LoadedTemplate {
   } catch (error) {
     throw withContext(`Could not read template "${path}"`, error);
   }
-  const template = parseTemplate(text, path);
+  const template = parsedAtBuild(path, text) ?? parseTemplate(text, path);
   return {
     path,
     template,

@@ -83,6 +83,31 @@ describe('GitHubReporter', () => {
     expect(state.created).toBe(1);
   });
 
+  it('starts the deployment only once the first AWS answer is in, or the run reports', async () => {
+    fake.rest.repos.createDeployment.mockResolvedValue({ data: { id: 57 } });
+    let answer!: () => void;
+    const firstAnswer = new Promise<void>((resolve) => (answer = resolve));
+    const reporter = new GitHubReporter(options);
+    const started = reporter.startDeployment(7, 'f'.repeat(40), firstAnswer);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(state.created).toBe(0);
+    expect(fake.rest.repos.createDeployment).not.toHaveBeenCalled();
+    answer();
+    await started;
+    expect(fake.rest.repos.createDeployment).toHaveBeenCalledOnce();
+
+    // A run that fails before any AWS call still records its deployment, at its report.
+    const early = new GitHubReporter(options);
+    const never = new Promise<void>(() => {});
+    void early.startDeployment(7, 'f'.repeat(40), never);
+    await early.finish(report({ outcome: 'failure', error: 'Could not find the build' }));
+    expect(fake.rest.repos.createDeployment).toHaveBeenCalledTimes(2);
+    expect(fake.rest.repos.createDeploymentStatus.mock.calls.at(-1)![0]).toMatchObject({
+      deployment_id: 57,
+      state: 'failure',
+    });
+  });
+
   it('marks a failed deployment as failure, with the error', async () => {
     fake.rest.repos.createDeployment.mockResolvedValueOnce({ data: { id: 56 } });
     const reporter = new GitHubReporter(options);
