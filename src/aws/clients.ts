@@ -84,7 +84,7 @@ export function createAwsClients(region: string, env: NodeJS.ProcessEnv = proces
   let answered!: () => void;
   const firstAnswer = new Promise<void>((resolve) => (answered = resolve));
   // Around the whole call, its retries included: settles when the call does.
-  const told = <C>(client: C): C => {
+  const noticingAnswers = <C>(client: C): C => {
     (client as WithMiddleware).middlewareStack.add(
       (next) => async (args) => {
         try {
@@ -108,54 +108,54 @@ export function createAwsClients(region: string, env: NodeJS.ProcessEnv = proces
     firstAnswer,
     cloudFormation: lazy(async () => {
       const { CloudFormationClient } = await import('./sdk/cloudformation.js');
-      return told(new CloudFormationClient(common));
+      return noticingAnswers(new CloudFormationClient(common));
     }),
     cloudFormationPolls: lazy(async () => {
       const { CloudFormationClient } = await import('./sdk/cloudformation.js');
-      return told(new CloudFormationClient({ ...common, maxAttempts: 1 }));
+      return noticingAnswers(new CloudFormationClient({ ...common, maxAttempts: 1 }));
     }),
     rds: lazy(async () => {
       const { RDSClient } = await import('./sdk/rds.js');
-      return told(new RDSClient(common));
+      return noticingAnswers(new RDSClient(common));
     }),
     s3: lazy(async () => {
       const { S3Client } = await import('./sdk/s3.js');
       // A custom endpoint (a local simulator, LocalStack, a VPC endpoint by IP) has no bucket
       // subdomains: address buckets by path.
       const forcePathStyle = Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
-      return told(new S3Client({ ...common, forcePathStyle }));
+      return noticingAnswers(new S3Client({ ...common, forcePathStyle }));
     }),
     ec2: lazy(async () => {
       const { EC2Client } = await import('./sdk/ec2.js');
-      return told(new EC2Client(common));
+      return noticingAnswers(new EC2Client(common));
     }),
     serviceQuotas: lazy(async () => {
       const { ServiceQuotasClient } = await import('./sdk/service-quotas.js');
-      return told(new ServiceQuotasClient(common));
+      return noticingAnswers(new ServiceQuotasClient(common));
     }),
     elasticLoadBalancing: lazy(async () => {
       const { ElasticLoadBalancingV2Client } = await import('./sdk/elastic-load-balancing-v2.js');
-      return told(new ElasticLoadBalancingV2Client(common));
+      return noticingAnswers(new ElasticLoadBalancingV2Client(common));
     }),
     kms: lazy(async () => {
       const { KMSClient } = await import('./sdk/kms.js');
-      return told(new KMSClient(common));
+      return noticingAnswers(new KMSClient(common));
     }),
     sts: lazy(async () => {
       const { STSClient } = await import('./sdk/sts.js');
-      return told(new STSClient(common));
+      return noticingAnswers(new STSClient(common));
     }),
     ecr: lazy(async () => {
       const { ECRClient } = await import('./sdk/ecr.js');
-      return told(new ECRClient(common));
+      return noticingAnswers(new ECRClient(common));
     }),
     cloudWatch: lazy(async () => {
       const { CloudWatchClient } = await import('./sdk/cloudwatch.js');
-      return told(new CloudWatchClient(common));
+      return noticingAnswers(new CloudWatchClient(common));
     }),
     ssm: lazy(async () => {
       const { SSMClient } = await import('./sdk/ssm.js');
-      return told(new SSMClient(common));
+      return noticingAnswers(new SSMClient(common));
     }),
   };
 }
