@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { AwsSimulator, type AwsSimulatorOptions } from '../sim/aws/index.js';
 import { GitHubFake } from '../sim/github/index.js';
 import { createRunnerContext } from '../sim/github/runner.js';
-import { issueCommentEvent, type IssueCommentEventOptions } from '../fixtures/events.js';
+import {
+  issueCommentEvent,
+  scheduleEvent,
+  type IssueCommentEventOptions,
+} from '../fixtures/events.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BUNDLE = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
@@ -158,6 +162,39 @@ export async function comment(world: World, o: CommentOptions) {
     env: o.env,
   });
   return { run, reactions: () => world.gh.reactions(written.id).map((r) => r.content) };
+}
+
+const STICKY_MARKER = '<!-- pr-env:sticky-comment -->';
+
+/** The body of the PR's sticky comment; empty while the action has written none. */
+export function stickyComment(world: World, pr: number): string {
+  return world.gh.comments(OWNER, REPO, pr).find((c) => c.body.includes(STICKY_MARKER))?.body ?? '';
+}
+
+/** The target group the stack's HTTP listener forwards to: the app's, or the wake page's. */
+export function listenerTarget(world: World, stackName: string): string | undefined {
+  const listener = world.aws
+    .stack(stackName)
+    ?.resources.find((r) => r.logicalId === 'HttpListener');
+  return (listener?.properties.DefaultActions as Array<{ TargetGroupArn?: string }>)[0]
+    ?.TargetGroupArn;
+}
+
+/** Waits for `done`, polling every 50 ms for up to `ms`; fails naming `what`. */
+export async function until(done: () => boolean, what: string, ms = 5000): Promise<void> {
+  for (let waited = 0; waited < ms && !done(); waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (!done()) throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The scheduled sweep, as examples/pr-env-sweep.yml runs it (no source-db-cluster), with `inputs`. */
+export function sweep(world: World, inputs: Record<string, string> = {}): Promise<ActionRun> {
+  return runAction(world, {
+    eventName: 'schedule',
+    payload: scheduleEvent({ owner: OWNER, repo: REPO }),
+    inputs: { command: 'sweep', deployment: 'false', ...inputs },
+  });
 }
 
 export function warnings(run: { stdout: string }): string[] {

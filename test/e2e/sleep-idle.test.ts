@@ -5,7 +5,7 @@
  * before the window does not count; CloudWatch refusing keeps every environment awake.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pullRequestEvent, scheduleEvent } from '../fixtures/events.js';
+import { pullRequestEvent } from '../fixtures/events.js';
 import {
   CLUSTER,
   OWNER,
@@ -15,10 +15,11 @@ import {
   sha,
   stackOf,
   startWorld,
+  stickyComment,
+  sweep,
   type World,
 } from './harness.js';
 
-const MARKER = '<!-- pr-env:sticky-comment -->';
 const UNVISITED = 81;
 const VISITED = 82;
 /** Three seconds, so that the test waits seconds rather than minutes. */
@@ -27,8 +28,7 @@ const WINDOW_MINUTES = 0.05;
 let world: World;
 const stack = (pr: number) => world.aws.stack(stackOf(pr));
 const balancer = (pr: number) => stack(pr)!.outputs.LoadBalancerFullName!;
-const sticky = (pr: number) =>
-  world.gh.comments(OWNER, REPO, pr).find((c) => c.body.includes(MARKER))?.body ?? '';
+const sticky = (pr: number) => stickyComment(world, pr);
 const metricCalls = () => world.aws.calls.filter((c) => c.action === 'GetMetricData');
 
 async function open(pr: number) {
@@ -41,16 +41,7 @@ async function open(pr: number) {
   expect(run.exitCode, errors(run).join('\n')).toBe(0);
 }
 
-const sweep = () =>
-  runAction(world, {
-    eventName: 'schedule',
-    payload: scheduleEvent({ owner: OWNER, repo: REPO }),
-    inputs: {
-      command: 'sweep',
-      'sleep-after-idle-minutes': String(WINDOW_MINUTES),
-      deployment: 'false',
-    },
-  });
+const sweepIdle = () => sweep(world, { 'sleep-after-idle-minutes': String(WINDOW_MINUTES) });
 
 beforeAll(async () => {
   world = await startWorld({ resourceDelayMs: 5, changeSetDelayMs: 5, clusterTransitionMs: 30 });
@@ -67,7 +58,7 @@ afterAll(async () => world?.stop());
 describe('sleep-after-idle-minutes', () => {
   it('puts to sleep the environment nobody visited in the window, and keeps the visited one awake', async () => {
     world.aws.cloudWatch.recordRequests(balancer(VISITED), new Date(), 3);
-    const run = await sweep();
+    const run = await sweepIdle();
     expect(errors(run)).toEqual([]);
     expect(run.exitCode).toBe(0);
 
@@ -108,7 +99,7 @@ describe('sleep-after-idle-minutes', () => {
 
   it('keeps an environment awake, with a warning, when CloudWatch cannot be read', async () => {
     world.aws.cloudWatch.deny();
-    const run = await sweep();
+    const run = await sweepIdle();
     expect(errors(run)).toEqual([]);
     expect(run.stdout).toMatch(
       /::warning::Sweep: could not read the requests of "pr-env-shop-pr-82" from CloudWatch \(cloudwatch:GetMetricData\): .*not authorized.*Kept awake\./,

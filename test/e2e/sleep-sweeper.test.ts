@@ -2,7 +2,7 @@
 // for that long), still deletes an expired one (ttl-hours), and stops again a sleeping
 // environment's database that AWS started after 7 days stopped. Each change reaches the PR's comment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pullRequestEvent, scheduleEvent } from '../fixtures/events.js';
+import { pullRequestEvent } from '../fixtures/events.js';
 import {
   CLUSTER,
   OWNER,
@@ -12,10 +12,11 @@ import {
   sha,
   stackOf,
   startWorld,
+  stickyComment,
+  sweep,
   type World,
 } from './harness.js';
 
-const MARKER = '<!-- pr-env:sticky-comment -->';
 const IDLE = 61;
 const EXPIRED = 62;
 const ACTIVE = 63;
@@ -25,8 +26,7 @@ let idleCluster: string;
 
 const stack = (pr: number) => world.aws.stack(stackOf(pr));
 const calls = (action: string) => world.aws.calls.filter((c) => c.action === action);
-const sticky = (pr: number) =>
-  world.gh.comments(OWNER, REPO, pr).find((c) => c.body.includes(MARKER))?.body ?? '';
+const sticky = (pr: number) => stickyComment(world, pr);
 
 async function open(pr: number, inputs: Record<string, string> = {}) {
   world.gh.addPullRequest({ owner: OWNER, repo: REPO, number: pr, headSha: sha(pr) });
@@ -38,14 +38,9 @@ async function open(pr: number, inputs: Record<string, string> = {}) {
   expect(run.exitCode, errors(run).join('\n') || run.stdout.slice(-3000)).toBe(0);
 }
 
-/** The scheduled sweep as examples/pr-env-sweep.yml runs it: no source-db-cluster. */
-function sweep(sleepAfterHours: number) {
-  return runAction(world, {
-    eventName: 'schedule',
-    payload: scheduleEvent({ owner: OWNER, repo: REPO }),
-    inputs: { command: 'sweep', 'sleep-after-hours': String(sleepAfterHours), deployment: 'false' },
-  });
-}
+/** The scheduled sweep as examples/pr-env-sweep.yml runs it, with a sleep policy. */
+const sweepAfter = (sleepAfterHours: number) =>
+  sweep(world, { 'sleep-after-hours': String(sleepAfterHours) });
 
 beforeAll(async () => {
   world = await startWorld({ resourceDelayMs: 5, changeSetDelayMs: 5, clusterTransitionMs: 30 });
@@ -69,7 +64,7 @@ describe('the sweeper and sleep', () => {
     expect(pushed(ACTIVE) - pushed(IDLE)).toBeGreaterThanOrEqual(3000);
     const hours = (Date.now() - pushed(IDLE) - 1000) / 3_600_000;
 
-    const run = await sweep(hours);
+    const run = await sweepAfter(hours);
     expect(errors(run)).toEqual([]);
     expect(run.exitCode).toBe(0);
 
@@ -106,7 +101,7 @@ describe('the sweeper and sleep', () => {
     world.aws.cluster(idleCluster)!.status = 'available';
     const executions = calls('ExecuteChangeSet').length;
 
-    const run = await sweep(0);
+    const run = await sweepAfter(0);
     expect(errors(run)).toEqual([]);
     expect(calls('StopDBCluster').map((c) => c.params.DBClusterIdentifier)).toEqual([
       idleCluster,
@@ -126,7 +121,7 @@ describe('the sweeper and sleep', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const before = sticky(IDLE);
     const mutating = world.aws.mutatingCalls().length;
-    const run = await sweep(0);
+    const run = await sweepAfter(0);
     expect(errors(run)).toEqual([]);
     expect(world.aws.mutatingCalls()).toHaveLength(mutating);
     expect(sticky(IDLE)).toBe(before);

@@ -12,10 +12,10 @@ import {
   runAction,
   sha,
   startWorld,
+  stickyComment,
   type World,
 } from './harness.js';
 
-const MARKER = '<!-- pr-env:sticky-comment -->';
 const PR = 51;
 const STACK = `pr-env-${REPO}-pr-${PR}`;
 const INPUTS = { 'source-db-cluster': CLUSTER, deployment: 'false' };
@@ -51,8 +51,7 @@ const capacity = () => {
   return { MinSize: String(props.MinSize), DesiredCapacity: String(props.DesiredCapacity) };
 };
 const calls = (action: string) => world.aws.calls.filter((c) => c.action === action);
-const sticky = () =>
-  world.gh.comments(OWNER, REPO, PR).find((c) => c.body.includes(MARKER))?.body ?? '';
+const sticky = () => stickyComment(world, PR);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 
 async function say(body: string) {

@@ -14,13 +14,15 @@ import {
   REPO,
   comment,
   errors,
+  listenerTarget,
   runAction,
   sha,
   startWorld,
+  stickyComment,
+  until,
   type World,
 } from './harness.js';
 
-const MARKER = '<!-- pr-env:sticky-comment -->';
 const PR = 61;
 const BARE_PR = 62;
 const STACK = `pr-env-${REPO}-pr-${PR}`;
@@ -66,18 +68,11 @@ afterAll(async () => world?.stop());
 const stack = () => world.aws.stack(STACK);
 const resource = (id: string) => stack()?.resources.find((r) => r.logicalId === id);
 const clusterId = () => resource('DBCluster')?.physicalId ?? '';
-const listenerTarget = () =>
-  (resource('HttpListener')?.properties.DefaultActions as Array<{ TargetGroupArn?: string }>)[0]
-    ?.TargetGroupArn;
+const listener = () => listenerTarget(world, STACK);
 const byFunction = (action: string) =>
   world.aws.calls.filter((c) => c.action === action && c.accessKeyId === FUNCTION_ACCESS_KEY);
-const sticky = () =>
-  world.gh.comments(OWNER, REPO, PR).find((c) => c.body.includes(MARKER))?.body ?? '';
+const sticky = () => stickyComment(world, PR);
 const visit = () => visitEnvironment(world.aws, STACK);
-const until = async (done: () => boolean, what: string) => {
-  for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
-  if (!done()) throw new Error(`timed out waiting for ${what}`);
-};
 
 describe('the wake page', () => {
   it('comes with the environment: the function is the bundled one, from the template bucket', async () => {
@@ -87,7 +82,7 @@ describe('the wake page', () => {
     expect(world.aws.getObject(TEMPLATES, code.S3Key)?.equals(WAKE_ZIP)).toBe(true);
     expect(stack()?.parameters.Asleep).toBe('false');
     // Awake, the URL is the app's.
-    expect(listenerTarget()).toBe(resource('TargetGroup')?.physicalId);
+    expect(listener()).toBe(resource('TargetGroup')?.physicalId);
     expect(await visit()).toMatchObject({ status: 200, answeredBy: 'app' });
   });
 
@@ -96,7 +91,7 @@ describe('the wake page', () => {
     const run = await say(PR, '/pr-env sleep');
     expect(errors(run)).toEqual([]);
     expect(stack()?.parameters).toMatchObject({ Asleep: 'true', DesiredCapacity: '0' });
-    expect(listenerTarget()).toBe(resource('WakeTargetGroup')?.physicalId);
+    expect(listener()).toBe(resource('WakeTargetGroup')?.physicalId);
     // Nothing was added, removed or replaced: the function was there, awake.
     expect(resource('WakeFunction')?.physicalId).toBe(functionId);
     expect(sticky()).toContain('a visit to its URL, `/pr-env wake` or a push wakes it');
@@ -133,7 +128,7 @@ describe('the wake page', () => {
     expect(stack()?.tags['pr-env:state']).toBe('waking');
     expect(stack()?.tags['pr-env:woke-on-visit']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     // The instance is not healthy yet: the app's group would answer 503, so the page stays.
-    expect(listenerTarget()).toBe(resource('WakeTargetGroup')?.physicalId);
+    expect(listener()).toBe(resource('WakeTargetGroup')?.physicalId);
     const meanwhile = await visit();
     expect(meanwhile).toMatchObject({ status: 200, answeredBy: 'lambda' });
     expect(meanwhile.body).toContain('starting its web servers');
@@ -151,7 +146,7 @@ describe('the wake page', () => {
     expect(stack()?.tags).not.toHaveProperty('pr-env:woke-on-visit');
     expect(stack()?.tags['pr-env:state']).toBe('waking');
     expect(stack()?.parameters.Asleep).toBe('true');
-    expect(listenerTarget()).toBe(resource('WakeTargetGroup')?.physicalId);
+    expect(listener()).toBe(resource('WakeTargetGroup')?.physicalId);
   });
 
   it('once an instance is healthy, a visit turns the listener back to the app', async () => {
@@ -162,7 +157,7 @@ describe('the wake page', () => {
     expect(stack()?.parameters).toMatchObject({ Asleep: 'false', DesiredCapacity: '1' });
     expect(stack()?.tags).not.toHaveProperty('pr-env:state');
     expect(stack()?.tags).not.toHaveProperty('pr-env:awake-capacity');
-    expect(listenerTarget()).toBe(resource('TargetGroup')?.physicalId);
+    expect(listener()).toBe(resource('TargetGroup')?.physicalId);
     expect(await visit()).toMatchObject({ status: 200, answeredBy: 'app' });
     // It named only its own stack.
     const own = world.aws.calls.filter(
