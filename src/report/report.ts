@@ -71,9 +71,9 @@ export interface EnvironmentState {
 export interface SweepEntry {
   stackName: string;
   pr: number;
-  action: 'delete' | 'keep' | 'sleep' | 'stop-database';
+  action: 'delete' | 'keep' | 'sleep' | 'stop-database' | 'finish-wake';
   reason: string;
-  outcome: 'kept' | 'pending' | 'deleted' | 'failed' | 'asleep' | 'stopped';
+  outcome: 'kept' | 'pending' | 'deleted' | 'failed' | 'asleep' | 'stopped' | 'awake';
   error?: string;
 }
 

@@ -1,13 +1,23 @@
 import * as core from '@actions/core';
-import type { Stack } from '@aws-sdk/client-cloudformation';
+import { DescribeStackResourceCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { errorMessage } from '../errors.js';
 import type { RunReport, SweepEntry } from '../report/report.js';
 import { outputsOf } from '../stack/describe.js';
 import type { RunContext } from './context.js';
-import { describeInto, restopDatabase, sleepEnvironment, SleepVetoedError } from './sleep.js';
+import { healthyCount } from '../wake/healthy.js';
+import {
+  describeInto,
+  restopDatabase,
+  sleepEnvironment,
+  SleepVetoedError,
+  wakeEnvironment,
+} from './sleep.js';
 import { requestCount } from '../traffic/requests.js';
 import { idleWindowOpen, trafficIdleReason } from './sleep-idle.js';
-import { activeSince, idleReason } from './sleep-state.js';
+import { activeSince, idleReason, sleepStateOf } from './sleep-state.js';
+
+/** The bundled template's target group for the app (the wake page has its own). */
+const APP_TARGET_GROUP = 'TargetGroup';
 
 /** An environment the sweeper keeps, whose PR is open: it may still be put to sleep. */
 export interface KeptEnvironment {
@@ -61,7 +71,31 @@ async function whyIdle(context: RunContext, stack: Stack, at: Date): Promise<str
   return trafficIdleReason(stack, at, minutes, requests);
 }
 
-/** One environment's rest: put to sleep when idle, or its restarted database stopped again. */
+/**
+ * Whether a waking environment's app has a healthy instance: the wake page's function turns the
+ * URL back to the app only then, on a visit, and so may the sweeper when no visit came.
+ */
+async function appAnswers(context: RunContext, stack: Stack): Promise<boolean> {
+  const cfn = await context.aws.cloudFormation();
+  const { StackResourceDetail } = await cfn.send(
+    new DescribeStackResourceCommand({
+      StackName: stack.StackId ?? stack.StackName,
+      LogicalResourceId: APP_TARGET_GROUP,
+    }),
+  );
+  const group = StackResourceDetail?.PhysicalResourceId;
+  if (!group) return false;
+  const { DescribeTargetHealthCommand } = await import('../aws/sdk/elastic-load-balancing-v2.js');
+  const elb = await context.aws.elasticLoadBalancing();
+  return (
+    healthyCount(await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: group }))) > 0
+  );
+}
+
+/**
+ * One environment's rest: put to sleep when idle, a wake no visit finished finished, or its
+ * restarted database stopped again.
+ */
 async function rest(context: RunContext, { stack, pr, entry }: KeptEnvironment): Promise<void> {
   // Idle as of the sweep's start, when the stacks were listed: the deletions before this can
   // take minutes, and what was decided then should not drift with them.
@@ -82,6 +116,22 @@ async function rest(context: RunContext, { stack, pr, entry }: KeptEnvironment):
             : 'it had a push or a wake since the sweep began',
       });
       entry.outcome = 'asleep';
+    } else if (sleepStateOf(stack).waking) {
+      if (!(await appAnswers(context, stack))) return;
+      Object.assign(entry, {
+        action: 'finish-wake',
+        reason:
+          'a visit to its URL woke it, and no visit since has turned the URL back to the app, which answers',
+        outcome: 'pending',
+      });
+      report = prReport(
+        context,
+        pr,
+        stack,
+        'The sweeper finished the wake a visit to its URL began: the web tier answers, and the URL is the app’s again.',
+      );
+      await wakeEnvironment(context, pr, report, stack.StackName);
+      entry.outcome = 'awake';
     } else {
       const restarted = await restopDatabase(context, stack);
       if (restarted.length === 0) return;

@@ -202,14 +202,18 @@ export class SleepVetoedError extends Error {
   }
 }
 
-/** Wakes the PR's environment: its database first, then the web tier's capacity. */
+/**
+ * Wakes the PR's environment (the stack `name`, by default its own): its database first, then
+ * the web tier's capacity, and the listeners back to the app.
+ */
 export async function wakeEnvironment(
   context: RunContext,
   pr: number,
   report: RunReport,
+  name?: string,
 ): Promise<void> {
   report.intent = 'wake';
-  const existing = await existingEnvironment(context, pr, 'wake');
+  const existing = await existingEnvironment(context, pr, 'wake', name);
   await wakeDatabase(context, existing);
   const now = new Date(context.clock.now());
   const stack = await updateEnvironment(
@@ -218,6 +222,7 @@ export async function wakeEnvironment(
     'wake',
     (plan, current) => awakePlan(plan, current, context.settings.parameters, now),
     report,
+    name,
   );
   report.environment = { state: 'awake', database: 'available' };
   report.environmentUrl = report.outputs.EnvironmentUrl;

@@ -18,6 +18,7 @@ import {
   switchListenerUpdate,
   type WakeStep,
 } from './decide.js';
+import { healthyCount } from './healthy.js';
 import { wakePage } from './page.js';
 
 export interface WakeClients {
@@ -50,10 +51,7 @@ function alreadyUnderWay(error: unknown): boolean {
 }
 
 async function healthyTargets(elb: ElasticLoadBalancingV2Client, group: string): Promise<number> {
-  const { TargetHealthDescriptions = [] } = await elb.send(
-    new DescribeTargetHealthCommand({ TargetGroupArn: group }),
-  );
-  return TargetHealthDescriptions.filter((t) => t.TargetHealth?.State === 'healthy').length;
+  return healthyCount(await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: group })));
 }
 
 /** Takes the wake one step further; returns the step it found. */

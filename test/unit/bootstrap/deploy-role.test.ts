@@ -135,8 +135,9 @@ function requestsFor(action: string, stack: string): Request[] {
     case 'ecr:DescribeImages':
       return [{ action, resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/shop` }];
     // The preflight's reads: neither EC2's nor ELB's Describe* nor GetServiceQuota names a
-    // resource.
+    // resource; nor does the sweeper's look at a waking environment's target health.
     case 'elasticloadbalancing:DescribeLoadBalancers':
+    case 'elasticloadbalancing:DescribeTargetHealth':
     case 'cloudwatch:GetMetricData':
     case 'ec2:DescribeAccountAttributes':
     case 'ec2:DescribeAddresses':
@@ -351,6 +352,7 @@ describe('the deploy role allows nothing else', () => {
         'ec2:describesubnets',
         'ec2:describevpcs',
         'elasticloadbalancing:describeloadbalancers',
+        'elasticloadbalancing:describetargethealth',
         'cloudwatch:getmetricdata',
         'servicequotas:getservicequota',
       ].sort(),
@@ -361,7 +363,7 @@ describe('the deploy role allows nothing else', () => {
     );
   });
 
-  it('uses Resource "*" only for reads that name no resource: DescribeStacks for the sweeper, the preflight\'s counts and quotas, the scrub\'s result', () => {
+  it("uses Resource \"*\" only for reads that name no resource: DescribeStacks for the sweeper, the preflight's counts and quotas, a waking environment's target health, the scrub's result", () => {
     const starred = deploy.filter((s) => s.Effect === 'Allow' && list(s.Resource).includes('*'));
     expect(starred.flatMap((s) => list(s.Action)).sort()).toEqual(
       [
@@ -373,6 +375,7 @@ describe('the deploy role allows nothing else', () => {
         'ec2:DescribeSubnets',
         'ec2:DescribeVpcs',
         'elasticloadbalancing:DescribeLoadBalancers',
+        'elasticloadbalancing:DescribeTargetHealth',
         'cloudwatch:GetMetricData',
         'servicequotas:GetServiceQuota',
         'ssm:GetCommandInvocation',
