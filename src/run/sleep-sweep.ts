@@ -73,9 +73,22 @@ async function whyIdle(context: RunContext, stack: Stack, at: Date): Promise<str
 
 /**
  * Whether a waking environment's app has a healthy instance: the wake page's function turns the
- * URL back to the app only then, on a visit, and so may the sweeper when no visit came.
+ * URL back to the app only then, on a visit, and so may the sweeper when no visit came. What
+ * cannot be read (a deploy role from before this, without DescribeTargetHealth) is a warning,
+ * and the environment is left as it is.
  */
 async function appAnswers(context: RunContext, stack: Stack): Promise<boolean> {
+  try {
+    return await appTargetsHealthy(context, stack);
+  } catch (error) {
+    core.warning(
+      `Sweep: could not read the health of "${stack.StackName}"'s app instances (elasticloadbalancing:DescribeTargetHealth): ${errorMessage(error)}. Left waking: its next visit finishes the wake.`,
+    );
+    return false;
+  }
+}
+
+async function appTargetsHealthy(context: RunContext, stack: Stack): Promise<boolean> {
   const cfn = await context.aws.cloudFormation();
   const { StackResourceDetail } = await cfn.send(
     new DescribeStackResourceCommand({
@@ -93,8 +106,8 @@ async function appAnswers(context: RunContext, stack: Stack): Promise<boolean> {
 }
 
 /**
- * One environment's rest: put to sleep when idle, a wake no visit finished finished, or its
- * restarted database stopped again.
+ * One environment's rest: put to sleep when idle, a wake that no visit finished carried to its
+ * end, or its restarted database stopped again.
  */
 async function rest(context: RunContext, { stack, pr, entry }: KeptEnvironment): Promise<void> {
   // Idle as of the sweep's start, when the stacks were listed: the deletions before this can

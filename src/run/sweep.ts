@@ -35,6 +35,15 @@ async function pullRequestState(
   }
 }
 
+/** What a failed sweep entry could not do, for the run's error. */
+const FAILED_TO: Record<SweepEntry['action'], string> = {
+  delete: 'delete',
+  sleep: 'put to sleep',
+  'stop-database': 'stop again the database of',
+  'finish-wake': 'finish waking',
+  keep: 'keep',
+};
+
 /**
  * Deletes this repository's environments whose PR is closed or whose TTL has passed, and leaves
  * every other stack alone. Deletions run side by side: each waits on its own stack.
@@ -99,7 +108,7 @@ export async function runSweep(context: RunContext): Promise<void> {
   const failed = entries.filter((e) => e.outcome === 'failed');
   if (failed.length > 0) {
     throw new Error(
-      `The sweeper could not ${failed.map((e) => `${e.action === 'delete' ? 'delete' : 'put to sleep'} "${e.stackName}" (${e.error})`).join('; ')}`,
+      `The sweeper could not ${failed.map((e) => `${FAILED_TO[e.action]} "${e.stackName}" (${e.error})`).join('; ')}`,
     );
   }
 }

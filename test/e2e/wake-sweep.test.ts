@@ -19,6 +19,7 @@ import {
   stickyComment,
   sweep,
   until,
+  warnings,
   type World,
 } from './harness.js';
 
@@ -82,6 +83,28 @@ describe('a wake no visit finished', () => {
     expect(stack()?.parameters.Asleep).toBe('true');
     expect(listener()).toBe(resource('WakeTargetGroup')?.physicalId);
     expect(run.summary).toMatch(/\| `pr-env-shop-pr-71` \| #71 \| keep \| PR #71 is open/);
+  });
+
+  it('is left waking, with a warning, by a deploy role that may not read target health', async () => {
+    await new Promise((r) =>
+      setTimeout(r, Math.max(0, scaledUpAt + HEALTHY_AFTER_MS - Date.now())),
+    );
+    world.aws.elb.deny('DescribeTargetHealth');
+    try {
+      const run = await sweep(world);
+      expect(run.exitCode, errors(run).join('\n')).toBe(0);
+      const warned = warnings(run).join('\n');
+      expect(warned).toContain(
+        `could not read the health of "pr-env-shop-pr-71"'s app instances (elasticloadbalancing:DescribeTargetHealth)`,
+      );
+      expect(warned).toContain(
+        'not authorized to perform: elasticloadbalancing:DescribeTargetHealth',
+      );
+      expect(warned).toContain('Left waking: its next visit finishes the wake.');
+      expect(stack()?.tags['pr-env:state']).toBe('waking');
+    } finally {
+      world.aws.elb.allow();
+    }
   });
 
   it('is finished by the sweep once one is: the URL is the app’s, and the comment says why', async () => {

@@ -23,7 +23,7 @@ interface LoadBalancer {
 
 export class ElbService {
   private readonly extra: LoadBalancer[] = [];
-  private denied = false;
+  private readonly denied = new Set<string>();
 
   constructor(
     private readonly options: {
@@ -49,9 +49,13 @@ export class ElbService {
     }
   }
 
-  /** Answers with AccessDenied, as IAM does without elasticloadbalancing:DescribeLoadBalancers. */
-  deny(): void {
-    this.denied = true;
+  /** Answers `action` with AccessDenied, as IAM does without elasticloadbalancing:<action>. */
+  deny(action: 'DescribeLoadBalancers' | 'DescribeTargetHealth' = 'DescribeLoadBalancers'): void {
+    this.denied.add(action);
+  }
+
+  allow(): void {
+    this.denied.clear();
   }
 
   loadBalancers(): LoadBalancer[] {
@@ -137,20 +141,20 @@ export class ElbService {
   }
 
   handle(params: QueryParams): Record<string, unknown> {
-    if (params.action === 'DescribeTargetHealth') return this.targetHealth(params);
-    if (params.action !== 'DescribeLoadBalancers') {
+    if (params.action !== 'DescribeLoadBalancers' && params.action !== 'DescribeTargetHealth') {
       throw new QueryError(
         'InvalidAction',
         `The action ${params.action} is not valid for this web service.`,
       );
     }
-    if (this.denied) {
+    if (this.denied.has(params.action)) {
       throw new QueryError(
         'AccessDenied',
-        `User: arn:aws:sts::${this.options.accountId}:assumed-role/pr-env-deploy/GitHubActions is not authorized to perform: elasticloadbalancing:DescribeLoadBalancers because no identity-based policy allows the elasticloadbalancing:DescribeLoadBalancers action`,
+        `User: arn:aws:sts::${this.options.accountId}:assumed-role/pr-env-deploy/GitHubActions is not authorized to perform: elasticloadbalancing:${params.action} because no identity-based policy allows the elasticloadbalancing:${params.action} action`,
         403,
       );
     }
+    if (params.action === 'DescribeTargetHealth') return this.targetHealth(params);
     const size = params.number('PageSize') ?? PAGE_SIZE_MAX;
     if (size < 1 || size > PAGE_SIZE_MAX) {
       throw new QueryError(
