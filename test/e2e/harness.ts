@@ -12,6 +12,7 @@ import { GitHubFake } from '../sim/github/index.js';
 import { createRunnerContext } from '../sim/github/runner.js';
 import {
   issueCommentEvent,
+  pullRequestEvent,
   scheduleEvent,
   type IssueCommentEventOptions,
 } from '../fixtures/events.js';
@@ -162,6 +163,24 @@ export async function comment(world: World, o: CommentOptions) {
     env: o.env,
   });
   return { run, reactions: () => world.gh.reactions(written.id).map((r) => r.content) };
+}
+
+/**
+ * A PR opened at, or pushed to, head `sha(head)`: the fake GitHub's PR first (added, or moved
+ * to that head), then the action's run for its pull_request_target event, as GitHub sends it.
+ */
+export function pullRequestRun(
+  world: World,
+  o: { pr: number; action: 'opened' | 'synchronize'; head: number; inputs: Record<string, string> },
+): Promise<ActionRun> {
+  const pull = { owner: OWNER, repo: REPO, number: o.pr, headSha: sha(o.head) };
+  if (o.action === 'opened') world.gh.addPullRequest(pull);
+  else world.gh.updatePullRequest(pull);
+  return runAction(world, {
+    eventName: 'pull_request_target',
+    payload: pullRequestEvent(o.action, pull),
+    inputs: o.inputs,
+  });
 }
 
 const STICKY_MARKER = '<!-- pr-env:sticky-comment -->';

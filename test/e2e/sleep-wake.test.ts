@@ -2,14 +2,13 @@
 // (CloudFormation stays the source of truth) and a StopDBCluster on the stack's own cluster; wake
 // starts the cluster, waits for it, and restores the capacity. A push wakes a sleeping environment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pullRequestEvent } from '../fixtures/events.js';
 import {
   CLUSTER,
   OWNER,
   REPO,
   comment,
   errors,
-  runAction,
+  pullRequestRun,
   sha,
   startWorld,
   stickyComment,
@@ -26,18 +25,8 @@ let clusterId: string;
 beforeAll(async () => {
   world = await startWorld({ resourceDelayMs: 5, changeSetDelayMs: 5, clusterTransitionMs: 30 });
   world.aws.addSnapshot({ cluster: CLUSTER, createdAt: new Date(Date.now() - 3_600_000) });
-  world.gh.addPullRequest({ owner: OWNER, repo: REPO, number: PR, headSha: sha(510) });
   world.gh.setPermission(OWNER, REPO, 'alice', 'maintain');
-  const run = await runAction(world, {
-    eventName: 'pull_request_target',
-    payload: pullRequestEvent('opened', {
-      owner: OWNER,
-      repo: REPO,
-      number: PR,
-      headSha: sha(510),
-    }),
-    inputs: INPUTS,
-  });
+  const run = await pullRequestRun(world, { pr: PR, action: 'opened', head: 510, inputs: INPUTS });
   expect(errors(run)).toEqual([]);
   clusterId = resource('DBCluster')?.physicalId ?? '';
 });
@@ -143,15 +132,10 @@ describe('sleep and wake', () => {
     expect((await say('/pr-env sleep')).reactions).toEqual(['+1']);
     await settle();
     expect(world.aws.cluster(clusterId)?.status).toBe('stopped');
-    world.gh.updatePullRequest({ owner: OWNER, repo: REPO, number: PR, headSha: sha(511) });
-    const run = await runAction(world, {
-      eventName: 'pull_request_target',
-      payload: pullRequestEvent('synchronize', {
-        owner: OWNER,
-        repo: REPO,
-        number: PR,
-        headSha: sha(511),
-      }),
+    const run = await pullRequestRun(world, {
+      pr: PR,
+      action: 'synchronize',
+      head: 511,
       inputs: INPUTS,
     });
     expect(errors(run)).toEqual([]);
@@ -167,19 +151,8 @@ describe('sleep and wake', () => {
 
   it('the next run reports a wake a visit caused, once', async () => {
     world.aws.setStackTags(STACK, { 'pr-env:woke-on-visit': '2026-12-03T16:00:00Z' });
-    const push = (n: number) => {
-      world.gh.updatePullRequest({ owner: OWNER, repo: REPO, number: PR, headSha: sha(n) });
-      return runAction(world, {
-        eventName: 'pull_request_target',
-        payload: pullRequestEvent('synchronize', {
-          owner: OWNER,
-          repo: REPO,
-          number: PR,
-          headSha: sha(n),
-        }),
-        inputs: INPUTS,
-      });
-    };
+    const push = (head: number) =>
+      pullRequestRun(world, { pr: PR, action: 'synchronize', head, inputs: INPUTS });
     expect(errors(await push(512))).toEqual([]);
     expect(sticky()).toContain('| **Woken** | by a visit to its URL at 2026-12-03T16:00:00Z |');
     // The action's update writes its own tags: the record of the visit is gone.

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pullRequestEvent } from '../fixtures/events.js';
 import { FUNCTION_ACCESS_KEY, visitEnvironment } from '../sim/aws/load-balancer.js';
 import {
   CLUSTER,
@@ -14,8 +13,8 @@ import {
   REPO,
   comment,
   errors,
+  pullRequestRun,
   listenerTarget,
-  runAction,
   sha,
   startWorld,
   stickyComment,
@@ -33,17 +32,7 @@ const WAKE_ZIP = readFileSync(fileURLToPath(new URL('../../dist/wake.zip', impor
 let world: World;
 
 function open(pr: number, head: number, inputs: Record<string, string>) {
-  world.gh.addPullRequest({ owner: OWNER, repo: REPO, number: pr, headSha: sha(head) });
-  return runAction(world, {
-    eventName: 'pull_request_target',
-    payload: pullRequestEvent('opened', {
-      owner: OWNER,
-      repo: REPO,
-      number: pr,
-      headSha: sha(head),
-    }),
-    inputs,
-  });
+  return pullRequestRun(world, { pr, action: 'opened', head, inputs });
 }
 
 async function say(pr: number, body: string, inputs: Record<string, string> = INPUTS) {
@@ -167,15 +156,10 @@ describe('the wake page', () => {
   });
 
   it('a push after the wake deploys as ever, and tells of the visit no more', async () => {
-    world.gh.updatePullRequest({ owner: OWNER, repo: REPO, number: PR, headSha: sha(611) });
-    const run = await runAction(world, {
-      eventName: 'pull_request_target',
-      payload: pullRequestEvent('synchronize', {
-        owner: OWNER,
-        repo: REPO,
-        number: PR,
-        headSha: sha(611),
-      }),
+    const run = await pullRequestRun(world, {
+      pr: PR,
+      action: 'synchronize',
+      head: 611,
       inputs: INPUTS,
     });
     expect(errors(run)).toEqual([]);

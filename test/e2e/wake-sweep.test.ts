@@ -3,7 +3,6 @@
 // the app's target group has a healthy instance, as the next visit would have, and not before:
 // the load balancer would answer 503 until then.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pullRequestEvent } from '../fixtures/events.js';
 import { visitEnvironment } from '../sim/aws/load-balancer.js';
 import {
   CLUSTER,
@@ -11,9 +10,8 @@ import {
   REPO,
   comment,
   errors,
+  pullRequestRun,
   listenerTarget,
-  runAction,
-  sha,
   stackOf,
   startWorld,
   stickyComment,
@@ -48,15 +46,10 @@ beforeAll(async () => {
   world.aws.createBucket(TEMPLATES);
   world.aws.addSnapshot({ cluster: CLUSTER, createdAt: new Date(Date.now() - 3_600_000) });
   world.gh.setPermission(OWNER, REPO, 'alice', 'maintain');
-  world.gh.addPullRequest({ owner: OWNER, repo: REPO, number: PR, headSha: sha(710) });
-  const opened = await runAction(world, {
-    eventName: 'pull_request_target',
-    payload: pullRequestEvent('opened', {
-      owner: OWNER,
-      repo: REPO,
-      number: PR,
-      headSha: sha(710),
-    }),
+  const opened = await pullRequestRun(world, {
+    pr: PR,
+    action: 'opened',
+    head: 710,
     inputs: INPUTS,
   });
   expect(errors(opened)).toEqual([]);
